@@ -1,0 +1,52 @@
+# Two commands for people: `make serve` (start the apps) and `make test` (check everything).
+# Both build on `make install`, which creates or updates .venv.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8866
+ZTMO_HOST ?= 127.0.0.1
+export PORT ZTMO_HOST
+
+.PHONY: install install-test serve test bench data clean chromium
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Re-install only when the project's dependencies change.
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ztmo)" >/dev/null
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+# Debian's chromium for the browser tests (never `playwright install`: it cannot download here).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Let op: /usr/bin/chromium ontbreekt; installeer het Debian-pakket 'chromium'."; fi; \
+	fi
+
+install-test: $(VENV)/.installed-test chromium
+
+serve: install
+	$(VENV)/bin/ztmo serve
+
+test: install-test
+	$(PY) -m pytest
+
+bench: install-test
+	$(PY) benchmarks/run.py
+
+data: install
+	$(PY) scripts/derive_data.py
+
+clean:
+	rm -rf $(VENV) var build

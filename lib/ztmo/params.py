@@ -1,0 +1,89 @@
+"""One place that decides a notebook's parameters.
+
+Order: a value injected by Papermill (or typed in the parameters cell), else the
+Voila URL query string (``?regio=...&sessie=...``), else the default. In a
+preheated Voila kernel the query string only exists after the page is requested,
+so we wait for it there (``voila.utils.wait_for_request``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlencode
+
+from .errors import UnknownRegion, ZtmoError
+
+KEYS = ("regio", "sessie", "deelnemer")
+MAX_LEN = 80
+_CODE = re.compile(r"^[A-Za-z0-9-]{2,32}$")
+
+
+@dataclass(frozen=True)
+class Params:
+    """Resolved parameters; ``errors`` holds Dutch problems to show, never raised."""
+
+    regio: str = ""  # the canonical region name, or "" when none was asked for
+    regio_code: str = ""
+    sessie: str = ""
+    deelnemer: str = ""
+    errors: tuple[ZtmoError, ...] = field(default=())
+
+    def link_query(self) -> str:
+        """The query string to carry along in links (empty values left out)."""
+        pairs = [(k, v) for k, v in (("regio", self.regio_code), ("sessie", self.sessie),
+                                     ("deelnemer", self.deelnemer)) if v]
+        return ("?" + urlencode(pairs)) if pairs else ""
+
+
+def in_preheated_kernel() -> bool:
+    return os.environ.get("VOILA_PREHEAT", "False") == "True"
+
+
+def query_string() -> str:
+    """The Voila request's query string, or "" outside Voila (Papermill, Lab)."""
+    if in_preheated_kernel():
+        from voila.utils import get_query_string
+
+        return get_query_string() or ""
+    return os.environ.get("QUERY_STRING", "")
+
+
+def parse_query(qs: str) -> dict[str, str]:
+    """The known keys from a query string; first value wins, lengths capped."""
+    parsed = parse_qs(qs.lstrip("?"), keep_blank_values=False)
+    return {k: parsed[k][0][:MAX_LEN] for k in KEYS if parsed.get(k)}
+
+
+def resolve(regio: str | None = "", sessie: str | None = "", deelnemer: str | None = "",
+            query: str | None = None) -> Params:
+    """Combine injected values and the query string into checked Params.
+
+    ``query`` is for tests; by default the real Voila query string is read.
+    """
+    from_url = parse_query(query_string() if query is None else query)
+    given = {"regio": regio or "", "sessie": sessie or "", "deelnemer": deelnemer or ""}
+    values = {k: (str(given[k]).strip() or from_url.get(k, "")).strip() for k in KEYS}
+
+    errors: list[ZtmoError] = []
+    name = code = ""
+    if values["regio"]:
+        from .regions import get_region
+
+        try:
+            region = get_region(values["regio"])
+            name, code = region.name, region.code
+        except UnknownRegion as exc:
+            errors.append(exc)
+    sessie = values["sessie"].upper()
+    if sessie and not _CODE.match(sessie):
+        errors.append(ZtmoError(
+            "De sessiecode in de link klopt niet. Vraag de trainer om de juiste code."
+        ))
+        sessie = ""
+    deelnemer = values["deelnemer"]
+    if deelnemer and not _CODE.match(deelnemer):
+        deelnemer = ""
+    return Params(regio=name, regio_code=code, sessie=sessie, deelnemer=deelnemer,
+                  errors=tuple(errors))

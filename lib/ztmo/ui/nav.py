@@ -1,0 +1,60 @@
+"""The apps of the environment and the links between them.
+
+Links are relative to the notebook that shows them, so they work the same on
+a laptop, on Binder (/user/.../voila/render/...) and behind a proxy, and they
+carry the parameters (regio, sessie, deelnemer) along.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+from ..params import Params
+from .base import esc
+
+
+@dataclass(frozen=True)
+class App:
+    path: str  # relative to notebooks/
+    titel: str
+    uitleg: str
+    beschikbaar: bool = True
+
+
+START = App("index.ipynb", "Start", "Terug naar de startpagina")
+PILLAR_PATHS = {
+    1: "pillars/1_het_allerliefst_thuis.ipynb",
+    2: "pillars/2_dichtbij_thuis.ipynb",
+    3: "pillars/3_weer_thuis.ipynb",
+}
+COMING = (
+    App("learning_styles/", "Hoe leer jij het liefst?",
+        "Ontdek je leervoorkeur en praat erover in duo's.", beschikbaar=False),
+    App("regio.ipynb", "Cijfers van je regio",
+        "Jeugdhulp met verblijf in jouw jeugdregio, met bronnen.", beschikbaar=False),
+    App("trainer.ipynb", "Voor de trainer",
+        "Start een groepssessie en zie de antwoorden live.", beschikbaar=False),
+)
+
+
+def href(from_path: str, to_path: str, params: Params) -> str:
+    """A relative link from one notebook to another, with the parameters attached."""
+    base = posixpath.dirname(from_path) or "."
+    rel = posixpath.relpath(to_path, base)
+    return esc(rel + params.link_query())
+
+
+def card(app: App, from_path: str, params: Params, kicker: str = "") -> str:
+    """A navigation card as HTML; unavailable modules are shown greyed out, not linked."""
+    kick = f'<span class="ztmo-kicker">{esc(kicker)}</span>' if kicker else ""
+    if not app.beschikbaar:
+        return (
+            f'<div class="ztmo-nav-card ztmo-disabled" aria-disabled="true">{kick}'
+            f"<strong>{esc(app.titel)}</strong>{esc(app.uitleg)} "
+            f'<span class="ztmo-badge">komt binnenkort</span></div>'
+        )
+    return (
+        f'<a class="ztmo-nav-card" href="{href(from_path, app.path, params)}">{kick}'
+        f"<strong>{esc(app.titel)}</strong>{esc(app.uitleg)}</a>"
+    )

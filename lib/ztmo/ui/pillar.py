@@ -1,0 +1,201 @@
+"""A pillar app: a guided walk through five guidelines, a rating each, a summary.
+
+State lives in `PillarWalk` (which step, which ratings); widgets only show it.
+Answers go through an `AnswerSink`, so the session store can plug in later
+without touching this walk.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from ..content import Guide, Pillar, load_guide
+from ..params import Params, resolve
+from .answers import AnswerSink, LocalAnswers
+from .base import app_root, error_box, esc, guarded, html_block, safe_app
+from .nav import PILLAR_PATHS, START, href
+
+
+def rating_activity(guideline_id: str) -> str:
+    """The activity key under which a guideline's rating is saved."""
+    return f"beoordeling:{guideline_id}"
+
+
+class PillarWalk:
+    """Step through a pillar's guidelines one at a time, then show a summary."""
+
+    def __init__(self, guide: Guide, pillar: Pillar, params: Params,
+                 answers: AnswerSink | None = None):
+        self.guide = guide
+        self.pillar = pillar
+        self.params = params
+        self.answers = answers or LocalAnswers()
+        self.here = PILLAR_PATHS[pillar.nummer]
+        self.step = 0  # 0..4: a guideline; 5: the summary
+        self.steps = len(pillar.handvatten)
+
+        self.progress_text = html_block("", "ztmo-progress-text")
+        self.progress = w.IntProgress(value=1, min=0, max=self.steps,
+                                      layout=w.Layout(width="100%"))
+        self.progress.add_class("ztmo-progress")
+        self.card = html_block("", "ztmo-guideline")
+        labels = guide.beoordeling.labels
+        self.rating = w.ToggleButtons(
+            options=[(str(k), k) for k in sorted(labels)], value=None,
+            tooltips=[labels[k] for k in sorted(labels)],
+            style={"button_width": "3.2em"},
+        )
+        self.rating.add_class("ztmo-rating")
+        self.rating_label = html_block("", "ztmo-rating-label")
+        self.rating_box = w.VBox([
+            html_block(f"<h3>{esc(guide.beoordeling.vraag)}</h3>"
+                       f'<p class="ztmo-scale-legend">1 = {esc(labels[1])} · '
+                       f"5 = {esc(labels[5])}</p>"),
+            self.rating, self.rating_label,
+        ])
+        self.rating_box.add_class("ztmo-rating-block")
+        self.prev = w.Button(description="Vorige", icon="", tooltip="Vorig handvat")
+        self.prev.add_class("ztmo-prev")
+        self.next = w.Button(description="Volgende", tooltip="Volgend handvat")
+        self.next.add_class("ztmo-next")
+        self.messages = w.VBox([])
+        buttons = w.HBox([self.prev, self.next])
+        buttons.add_class("ztmo-buttons")
+        self.walk = w.VBox([self.progress_text, self.progress, self.card, self.rating_box,
+                            buttons])
+        self.walk.add_class("ztmo-walk")
+        self.summary = w.VBox([])
+        self.summary.add_class("ztmo-summary")
+        self.summary.layout.display = "none"
+
+        self.prev.on_click(guarded(lambda _: self.go(self.step - 1), self.show_error, "vorige"))
+        self.next.on_click(guarded(lambda _: self.go(self.step + 1), self.show_error, "volgende"))
+        self.rating.observe(guarded(self._on_rating, self.show_error, "beoordeling"), "value")
+
+        header = html_block(
+            f'<span class="ztmo-kicker">Pijler {pillar.nummer} · {esc(pillar.doel)}</span>'
+            f"<p><strong>{esc(pillar.kernzin)}</strong></p>"
+            f"<p>{esc(pillar.intro)}</p>",
+            "ztmo-pillar-intro",
+        )
+        notices = [error_box(e) for e in params.errors]
+        self.root = app_root([*notices, header, self.messages, self.walk, self.summary],
+                             "ztmo-pillar")
+        self.render()
+
+    # --- state -------------------------------------------------------------------
+    def ratings(self) -> dict[str, int | None]:
+        return {h.id: self.answers.get(rating_activity(h.id)) for h in self.pillar.handvatten}
+
+    def rate(self, score: int | None) -> None:
+        """Record the rating for the current guideline (None clears nothing)."""
+        if score is None or self.step >= self.steps:
+            return
+        if score not in self.guide.beoordeling.labels:
+            raise ValueError(f"score {score!r} buiten de schaal")
+        self.answers.save(rating_activity(self.pillar.handvatten[self.step].id), score)
+        self.rating_label.value = self._label_text(score)
+
+    def go(self, step: int) -> None:
+        self.step = max(0, min(self.steps, step))
+        self.messages.children = ()
+        self.render()
+
+    def show_error(self, box: w.Widget) -> None:
+        self.messages.children = (box,)
+
+    def _on_rating(self, change) -> None:
+        self.rate(change["new"])
+
+    def _label_text(self, score: int | None) -> str:
+        if score is None:
+            return '<p class="ztmo-missing">Nog geen keuze gemaakt. Je mag ook overslaan.</p>'
+        return f"<p>Jouw keuze: <strong>{score} – {esc(self.guide.beoordeling.labels[score])}</strong></p>"
+
+    # --- view --------------------------------------------------------------------
+    def render(self) -> None:
+        on_summary = self.step >= self.steps
+        self.walk.layout.display = "none" if on_summary else ""
+        self.summary.layout.display = "" if on_summary else "none"
+        if on_summary:
+            self.summary.children = self._summary_children()
+            return
+        h = self.pillar.handvatten[self.step]
+        self.progress.value = self.step + 1
+        self.progress_text.value = (
+            f"<p>Handvat {self.step + 1} van {self.steps}</p>"
+        )
+        questions = "".join(f"<li>{esc(q)}</li>" for q in h.vragen)
+        self.card.value = (
+            f'<div class="ztmo-card"><span class="ztmo-kicker">Handvat {h.nummer}</span>'
+            f"<h3>{esc(h.titel)}</h3><p>{esc(h.uitleg)}</p>"
+            f"<p><strong>Waarom dit ertoe doet.</strong> {esc(h.waarom)}</p>"
+            f'<p><strong>Om over na te denken</strong></p><ul class="ztmo-question-list">'
+            f"{questions}</ul></div>"
+        )
+        current = self.answers.get(rating_activity(h.id))
+        self.rating.unobserve_all("value")
+        self.rating.value = current
+        self.rating.observe(guarded(self._on_rating, self.show_error, "beoordeling"), "value")
+        self.rating_label.value = self._label_text(current)
+        self.prev.disabled = self.step == 0
+        self.next.description = "Naar het overzicht" if self.step == self.steps - 1 else "Volgende"
+
+    def _summary_children(self) -> list[w.Widget]:
+        from .. import charts
+
+        ratings = self.ratings()
+        rows = [(h.titel, ratings[h.id]) for h in self.pillar.handvatten]
+        labels = self.guide.beoordeling.labels
+        table = "".join(
+            f"<tr><td>{i}. {esc(t)}</td><td>"
+            + (f"{s} – {esc(labels[s])}" if s else '<span class="ztmo-missing">niet beoordeeld</span>')
+            + "</td></tr>"
+            for i, (t, s) in enumerate(rows, start=1)
+        )
+        try:
+            chart_html = charts.to_svg(charts.ratings_chart(rows, self.guide.beoordeling.vraag,
+                                                            labels))
+        except Exception:  # noqa: BLE001 - the table below carries the same facts
+            from .base import log_exception
+
+            log_exception("overzichtsgrafiek")
+            chart_html = '<p class="ztmo-missing">De grafiek kon niet worden getekend.</p>'
+        task = self.guide.groepsopdracht
+        questions = "".join(f"<li>{esc(q.tekst)}</li>" for q in task.vragen)
+        back = w.Button(description="Terug naar de handvatten")
+        back.add_class("ztmo-prev")
+        back.on_click(guarded(lambda _: self.go(self.steps - 1), self.show_error, "terug"))
+        nxt = self.pillar.nummer % 3 + 1
+        links = (
+            f'<p><a href="{href(self.here, PILLAR_PATHS[nxt], self.params)}">Verder met pijler '
+            f'{nxt}</a> · <a href="{href(self.here, START.path, self.params)}">'
+            "Terug naar de start</a></p>"
+        )
+        return [
+            html_block(
+                f"<h3>Jouw overzicht: {esc(self.pillar.titel)}</h3>"
+                f'<div class="ztmo-chart" role="img" aria-label="Staafdiagram van jouw '
+                f'beoordelingen">{chart_html}</div>'
+                f'<table class="ztmo-summary-table">{table}</table>'
+                '<p class="ztmo-source">Dit zijn jouw eigen antwoorden op deze pagina.</p>',
+                "ztmo-summary-view",
+            ),
+            html_block(
+                f'<div class="ztmo-card"><h3>{esc(task.titel)}</h3><p>{esc(task.intro)}</p>'
+                f'<ol class="ztmo-question-list">{questions}</ol></div>',
+                "ztmo-group-task",
+            ),
+            back,
+            html_block(links, "ztmo-links"),
+        ]
+
+
+def pillar_app(nummer: int, regio: str = "", sessie: str = "", deelnemer: str = "") -> w.Widget:
+    """The app for pillar 1, 2 or 3; parameters come from Papermill or the page's link."""
+
+    def build() -> w.Widget:
+        guide = load_guide()
+        return PillarWalk(guide, guide.pillar(nummer), resolve(regio, sessie, deelnemer)).root
+
+    return safe_app(build, f"pijler {nummer}")

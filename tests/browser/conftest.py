@@ -1,0 +1,126 @@
+"""A real Voila server (our serve settings) and headless Debian Chromium via Playwright."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.conftest import REPO, skip_or_fail
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class VoilaServer:
+    def __init__(self, port: int, log: Path, preheat: bool = True):
+        from ztmo.serve import ServeSettings, voila_argv, voila_env
+
+        self.port = port
+        self.base = f"http://127.0.0.1:{port}"
+        settings = ServeSettings(port=port, preheat=preheat, pool_size=1)
+        self.log = log
+        self.proc = subprocess.Popen(voila_argv(settings, isolated=True), env=voila_env(),
+                                     cwd=str(REPO), stdout=log.open("w"), stderr=subprocess.STDOUT)
+
+    def url(self, rel: str, query: str = "") -> str:
+        return f"{self.base}/voila/render/notebooks/{rel}{('?' + query) if query else ''}"
+
+    def wait_ready(self, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("Voila stopped:\n" + self.log.read_text()[-3000:])
+            try:
+                with urllib.request.urlopen(self.base + "/", timeout=2):
+                    return
+            except urllib.error.HTTPError:
+                return  # it answers: it is up
+            except OSError:
+                time.sleep(0.3)
+        raise TimeoutError("Voila did not start:\n" + self.log.read_text()[-3000:])
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+@pytest.fixture(scope="session")
+def voila(tmp_path_factory):
+    server = VoilaServer(free_port(), tmp_path_factory.mktemp("voila") / "voila.log")
+    try:
+        server.wait_ready()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        skip_or_fail(f"{CHROMIUM} ontbreekt (Debian-pakket 'chromium')")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("playwright is niet geïnstalleerd")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Page:
+    """A browser page that blocks and records every request to another host."""
+
+    def __init__(self, browser, voila, width: int, height: int):
+        self.context = browser.new_context(viewport={"width": width, "height": height},
+                                           locale="nl-NL")
+        self.foreign: list[str] = []
+        self.local_requests = 0
+        own = urlparse(voila.base).netloc
+
+        def gate(route):
+            url = route.request.url
+            if urlparse(url).netloc == own or url.startswith(("data:", "blob:")):
+                self.local_requests += 1
+                route.continue_()
+            else:
+                self.foreign.append(url)
+                route.abort()
+
+        self.context.route("**/*", gate)
+        self.page = self.context.new_page()
+
+
+@pytest.fixture()
+def make_page(browser, voila):
+    pages: list[Page] = []
+
+    def make(width: int = 1280, height: int = 900):
+        p = Page(browser, voila, width, height)
+        pages.append(p)
+        return p.page
+
+    yield make
+    for p in pages:
+        foreign = list(p.foreign)
+        p.context.close()
+        assert foreign == [], f"requests to other hosts: {foreign}"
+        assert p.local_requests > 0

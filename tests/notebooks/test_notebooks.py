@@ -1,0 +1,61 @@
+"""Every notebook executed by Papermill, with default parameters and with a region."""
+
+from __future__ import annotations
+
+import json
+
+import papermill as pm
+import pytest
+
+from tests.conftest import NOTEBOOKS
+
+pytestmark = pytest.mark.notebooks
+
+APPS = ["index.ipynb", "pillars/1_het_allerliefst_thuis.ipynb", "pillars/2_dichtbij_thuis.ipynb",
+        "pillars/3_weer_thuis.ipynb"]
+
+
+def execute(rel: str, tmp_path, **parameters) -> dict:
+    out = tmp_path / rel.replace("/", "_")
+    pm.execute_notebook(str(NOTEBOOKS / rel), str(out), parameters=parameters, kernel_name="python3",
+                        cwd=str((NOTEBOOKS / rel).parent), progress_bar=False)
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def widget_text(nb: dict) -> str:
+    state = nb["metadata"].get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    return json.dumps(state.get("state", {}), ensure_ascii=False)
+
+
+def errors(nb: dict) -> list:
+    return [o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])
+            if o.get("output_type") == "error" or o.get("name") == "stderr"]
+
+
+@pytest.mark.parametrize("rel", APPS)
+def test_runs_with_default_parameters(rel, tmp_path):
+    nb = execute(rel, tmp_path)
+    assert errors(nb) == []
+    text = widget_text(nb)
+    assert "\"ztmo-app\"" in text and "\"ztmo-error\"" not in text
+
+
+@pytest.mark.parametrize("rel", APPS)
+def test_runs_with_a_region(rel, tmp_path):
+    nb = execute(rel, tmp_path, regio="Gooi & Vechtstreek")
+    assert errors(nb) == []
+    assert "\"ztmo-error\"" not in widget_text(nb)
+    assert any(c["metadata"].get("tags") == ["injected-parameters"] for c in nb["cells"])
+
+
+def test_start_page_names_the_region(tmp_path):
+    text = widget_text(execute("index.ipynb", tmp_path, regio="jz16"))
+    assert "Gooi en Vechtstreek" in text
+    assert "pillars/1_het_allerliefst_thuis.ipynb?regio=JZ16" in text
+
+
+def test_unknown_region_shows_suggestions_not_a_traceback(tmp_path):
+    nb = execute("pillars/3_weer_thuis.ipynb", tmp_path, regio="Twentee")
+    assert errors(nb) == []
+    text = widget_text(nb)
+    assert "\"ztmo-error\"" in text and "Twente" in text

@@ -1,0 +1,107 @@
+"""Widgets tested by setting their synced traits, without a browser."""
+
+import ipywidgets as w
+
+from ztmo.content import load_guide
+from ztmo.params import resolve
+from ztmo.ui import pillar_app, start_page
+from ztmo.ui.base import error_box, safe_app
+from ztmo.ui.nav import href
+from ztmo.ui.pillar import PillarWalk, rating_activity
+
+
+def all_html(widget) -> str:
+    out = []
+    stack = [widget]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, w.HTML):
+            out.append(x.value)
+        stack.extend(getattr(x, "children", ()))
+    return "\n".join(out)
+
+
+def walk(query=""):
+    guide = load_guide()
+    return PillarWalk(guide, guide.pillar(2), resolve(query=query))
+
+
+def test_walk_steps_through_five_guidelines_then_the_summary():
+    app = walk()
+    titles = []
+    for i in range(5):
+        assert app.progress_text.value == f"<p>Handvat {i + 1} van 5</p>"
+        assert app.prev.disabled == (i == 0)
+        titles.append(app.pillar.handvatten[i].titel)
+        assert app.pillar.handvatten[i].titel in app.card.value
+        app.next.click()
+    assert app.summary.layout.display == "" and app.walk.layout.display == "none"
+    summary = all_html(app.summary)
+    assert "<svg" in summary
+    for t in titles:
+        assert t in summary
+    assert summary.count("niet beoordeeld") >= 5  # nothing rated: shown as missing
+
+
+def test_ratings_are_kept_per_guideline_and_shown_again_when_going_back():
+    app = walk()
+    app.rating.value = 4
+    app.next.click()
+    assert app.rating.value is None
+    app.rating.value = 2
+    app.prev.click()
+    assert app.rating.value == 4
+    ids = [h.id for h in app.pillar.handvatten]
+    assert app.ratings() == {ids[0]: 4, ids[1]: 2, ids[2]: None, ids[3]: None, ids[4]: None}
+    assert app.answers.get(rating_activity(ids[0])) == 4
+
+
+def test_summary_lists_each_rating_with_its_label():
+    app = walk()
+    for score in (1, 2, 3, 4, 5):
+        app.rating.value = score
+        app.next.click()
+    table = all_html(app.summary)
+    labels = app.guide.beoordeling.labels
+    for score in (1, 2, 3, 4, 5):
+        assert f"{score} – {labels[score]}" in table
+    assert app.guide.groepsopdracht.vragen[0].tekst in table
+
+
+def test_start_page_links_to_the_three_pillars_carrying_parameters():
+    html = all_html(start_page(regio="twente", sessie="ABC234"))
+    for path in ("pillars/1_het_allerliefst_thuis.ipynb", "pillars/2_dichtbij_thuis.ipynb",
+                 "pillars/3_weer_thuis.ipynb"):
+        assert f'href="{path}?regio=JZ14&amp;sessie=ABC234"' in html
+    assert "Twente" in html
+    assert "ztmo-disabled" in html  # the modules that follow are greyed out
+
+
+def test_unknown_region_shows_an_error_box_and_the_app_still_works():
+    app = pillar_app(1, regio="Amsterdm")
+    boxes = [c for c in app.children if "ztmo-error" in c._dom_classes]
+    assert boxes and "Amsterdam-Amstelland" in boxes[0].value
+    assert "ztmo-pillar" in app._dom_classes
+
+
+def test_error_box_escapes_text():
+    box = error_box("<img src=x onerror=alert(1)>")
+    assert "<img" not in box.value and "&lt;img" in box.value
+    assert "ztmo-error" in box._dom_classes
+
+
+def test_safe_app_turns_any_failure_into_a_dutch_message(capsys):
+    def broken():
+        raise KeyError("intern")
+
+    app = safe_app(broken, "test")
+    text = all_html(app)
+    assert "ztmo-error" in [c for x in app.children for c in x._dom_classes]
+    assert "Traceback" not in text and "KeyError" not in text
+    assert "niet worden geladen" in text
+
+
+def test_links_are_relative_to_the_page_showing_them():
+    p = resolve(query="regio=JZ01")
+    assert href("pillars/1_x.ipynb", "index.ipynb", p) == "../index.ipynb?regio=JZ01"
+    assert href("index.ipynb", "pillars/2_y.ipynb", resolve(query="")) == "pillars/2_y.ipynb"
