@@ -35,6 +35,7 @@ def no_horizontal_scroll(page) -> bool:
 
 def test_start_page_links_to_the_three_pillars_with_the_region(make_page, voila):
     page = open_app(make_page(), voila, "index.ipynb", "regio=twente")
+    page.wait_for_selector(".ztmo-notice:has-text('Twente')", timeout=10_000)
     hrefs = page.eval_on_selector_all("a.ztmo-nav-card", "els => els.map(e => e.getAttribute('href'))")
     assert hrefs == [f"{p}?regio=JZ14" for p in PILLARS]
     assert page.locator(".ztmo-app").inner_text().count("Twente") >= 1

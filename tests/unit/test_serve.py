@@ -34,3 +34,15 @@ def test_template_is_put_in_front_of_jupyter_path():
     env = voila_env({"JUPYTER_PATH": "/elders"})
     assert env["JUPYTER_PATH"].split(":")[0] == str(TEMPLATE_ROOT)
     assert (TEMPLATE_ROOT / "voila/templates/ztmo/index.html.j2").exists()
+
+
+def test_cli_serve_passes_flags_over_the_environment(monkeypatch):
+    from ztmo import cli, serve
+
+    calls = []
+    monkeypatch.setattr(serve, "run", lambda s: calls.append(s) or 0)
+    monkeypatch.setenv("PORT", "9200")
+    monkeypatch.setenv("ZTMO_HOST", "0.0.0.0")
+    assert cli.main(["serve", "--pool-size", "4", "--geen-voorverwarming"]) == 0
+    (s,) = calls
+    assert (s.port, s.host, s.pool_size, s.preheat) == (9200, "0.0.0.0", 4, False)

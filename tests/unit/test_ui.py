@@ -21,6 +21,16 @@ def all_html(widget) -> str:
     return "\n".join(out)
 
 
+def with_class(widget, cls):
+    found, stack = [], [widget]
+    while stack:
+        x = stack.pop()
+        if cls in getattr(x, "_dom_classes", ()):
+            found.append(x)
+        stack.extend(getattr(x, "children", ()))
+    return found
+
+
 def walk(query=""):
     guide = load_guide()
     return PillarWalk(guide, guide.pillar(2), resolve(query=query))
@@ -79,7 +89,7 @@ def test_start_page_links_to_the_three_pillars_carrying_parameters():
 
 def test_unknown_region_shows_an_error_box_and_the_app_still_works():
     app = pillar_app(1, regio="Amsterdm")
-    boxes = [c for c in app.children if "ztmo-error" in c._dom_classes]
+    boxes = with_class(app, "ztmo-error")
     assert boxes and "Amsterdam-Amstelland" in boxes[0].value
     assert "ztmo-pillar" in app._dom_classes
 
@@ -96,7 +106,7 @@ def test_safe_app_turns_any_failure_into_a_dutch_message(capsys):
 
     app = safe_app(broken, "test")
     text = all_html(app)
-    assert "ztmo-error" in [c for x in app.children for c in x._dom_classes]
+    assert with_class(app, "ztmo-error")
     assert "Traceback" not in text and "KeyError" not in text
     assert "niet worden geladen" in text
 
@@ -105,3 +115,22 @@ def test_links_are_relative_to_the_page_showing_them():
     p = resolve(query="regio=JZ01")
     assert href("pillars/1_x.ipynb", "index.ipynb", p) == "../index.ipynb?regio=JZ01"
     assert href("index.ipynb", "pillars/2_y.ipynb", resolve(query="")) == "pillars/2_y.ipynb"
+
+
+def test_preheated_kernel_shows_the_app_at_once_and_applies_the_request_later(monkeypatch):
+    """In preheat mode the query string arrives later; the app must not wait for it."""
+    import threading
+
+    from ztmo import params as params_module
+
+    arrived = threading.Event()
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    monkeypatch.setattr(params_module, "query_string",
+                        lambda: arrived.wait(10) and "regio=Amsterdm")
+    app = start_page()
+    assert not with_class(app, "ztmo-error")  # built before the request
+    arrived.set()
+    for t in threading.enumerate():
+        if t.name == "ztmo-params":
+            t.join(10)
+    assert "Amsterdam-Amstelland" in with_class(app, "ztmo-error")[0].value

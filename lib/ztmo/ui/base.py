@@ -9,13 +9,16 @@ from __future__ import annotations
 import html
 import sys
 import traceback
+import threading
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 import ipywidgets as w
 
 from ..errors import ZtmoError
+from ..params import Params, in_preheated_kernel, resolve
 
 GENERIC_PROBLEM = (
     "Dit onderdeel kon niet worden geladen. Probeer de pagina opnieuw te openen. "
@@ -88,6 +91,45 @@ def safe_app(build: Callable[[], w.Widget], context: str) -> w.Widget:
     except Exception:  # noqa: BLE001 - the whole point: nothing escapes to the page
         log_exception(context)
         return app_root([error_box(GENERIC_PROBLEM, "Er ging iets mis")])
+
+
+class ParamsApp(Protocol):
+    """An app whose parameter-dependent parts can be (re)applied after it is built."""
+
+    root: w.Widget
+
+    def set_params(self, params: Params) -> None: ...
+
+
+def launch(make: Callable[[Params], ParamsApp], given: tuple[str, str, str], context: str
+           ) -> w.Widget:
+    """Build an app for the given (regio, sessie, deelnemer), safely.
+
+    In a preheated Voila kernel the request (and so the query string) comes later.
+    Waiting for it inside the cell would hold the whole page back; instead the app is
+    built and shown at once, and a background thread applies the real parameters as
+    soon as the request arrives. Elsewhere (Papermill, Lab, Binder) they apply at once.
+    """
+
+    def build() -> w.Widget:
+        if in_preheated_kernel():
+            import voila.utils  # noqa: F401 - import now, so the thread only has to wait
+
+            app = make(Params())
+            threading.Thread(target=_apply_later, args=(app, given, context),
+                             name="ztmo-params", daemon=True).start()
+        else:
+            app = make(resolve(*given))
+        return app.root
+
+    return safe_app(build, context)
+
+
+def _apply_later(app: ParamsApp, given: tuple[str, str, str], context: str) -> None:
+    try:
+        app.set_params(resolve(*given))
+    except Exception:  # noqa: BLE001 - a thread must not die loudly on the page
+        log_exception(context)
 
 
 def guarded(callback: Callable[..., None], on_error: Callable[[w.Widget], None],

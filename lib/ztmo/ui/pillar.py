@@ -10,9 +10,9 @@ from __future__ import annotations
 import ipywidgets as w
 
 from ..content import Guide, Pillar, load_guide
-from ..params import Params, resolve
+from ..params import Params
 from .answers import AnswerSink, LocalAnswers
-from .base import app_root, error_box, esc, guarded, html_block, safe_app
+from .base import app_root, error_box, esc, guarded, html_block, launch
 from .nav import PILLAR_PATHS, START, href
 
 
@@ -28,7 +28,6 @@ class PillarWalk:
                  answers: AnswerSink | None = None):
         self.guide = guide
         self.pillar = pillar
-        self.params = params
         self.answers = answers or LocalAnswers()
         self.here = PILLAR_PATHS[pillar.nummer]
         self.step = 0  # 0..4: a guideline; 5: the summary
@@ -78,9 +77,15 @@ class PillarWalk:
             f"<p>{esc(pillar.intro)}</p>",
             "ztmo-pillar-intro",
         )
-        notices = [error_box(e) for e in params.errors]
-        self.root = app_root([*notices, header, self.messages, self.walk, self.summary],
+        self.notices = w.VBox([])
+        self.root = app_root([self.notices, header, self.messages, self.walk, self.summary],
                              "ztmo-pillar")
+        self.set_params(params)
+
+    def set_params(self, params: Params) -> None:
+        """Apply (new) parameters: their problems on top, links that carry them."""
+        self.params = params
+        self.notices.children = tuple(error_box(e) for e in params.errors)
         self.render()
 
     # --- state -------------------------------------------------------------------
@@ -194,8 +199,8 @@ class PillarWalk:
 def pillar_app(nummer: int, regio: str = "", sessie: str = "", deelnemer: str = "") -> w.Widget:
     """The app for pillar 1, 2 or 3; parameters come from Papermill or the page's link."""
 
-    def build() -> w.Widget:
+    def make(params: Params) -> PillarWalk:
         guide = load_guide()
-        return PillarWalk(guide, guide.pillar(nummer), resolve(regio, sessie, deelnemer)).root
+        return PillarWalk(guide, guide.pillar(nummer), params)
 
-    return safe_app(build, f"pijler {nummer}")
+    return launch(make, (regio, sessie, deelnemer), f"pijler {nummer}")

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import ipywidgets as w
 
-from ..content import load_guide
-from ..params import Params, resolve
-from .base import app_root, error_box, esc, html_block, safe_app
+from ..content import Guide, load_guide
+from ..params import Params
+from .base import app_root, error_box, esc, html_block, launch
 from .nav import COMING, PILLAR_PATHS, App, card
 
 HERE = "index.ipynb"
 
 
-def _principles_html(guide) -> str:
+def principles_html(guide: Guide) -> str:
     items = "".join(
         f'<div class="ztmo-card"><span class="ztmo-kicker">Basisprincipe {i}</span>'
         f"<h3>{esc(p.titel)}</h3><p>{esc(p.uitleg)}</p></div>"
@@ -25,7 +25,7 @@ def _principles_html(guide) -> str:
     )
 
 
-def _nav_html(guide, params: Params) -> str:
+def nav_html(guide: Guide, params: Params) -> str:
     pillars = "".join(
         card(App(PILLAR_PATHS[p.nummer], p.titel, p.kernzin), HERE, params,
              kicker=f"Pijler {p.nummer} · {p.doel}")
@@ -43,18 +43,30 @@ def _nav_html(guide, params: Params) -> str:
     )
 
 
-def build_start(params: Params) -> w.VBox:
-    guide = load_guide()
-    children: list[w.Widget] = [error_box(e) for e in params.errors]
-    if params.regio:
-        children.append(html_block(
+class StartPage:
+    def __init__(self, guide: Guide, params: Params):
+        self.guide = guide
+        self.notices = w.VBox([])
+        self.region = html_block("")
+        self.nav = html_block("", "ztmo-navigation")
+        self.root = app_root(
+            [self.notices, self.region, html_block(principles_html(guide), "ztmo-principles-block"),
+             self.nav],
+            "ztmo-start",
+        )
+        self.set_params(params)
+
+    def set_params(self, params: Params) -> None:
+        self.params = params
+        self.notices.children = tuple(error_box(e) for e in params.errors)
+        self.region.value = (
             f'<p class="ztmo-notice">Je werkt met de regio <strong>{esc(params.regio)}</strong>.</p>'
-        ))
-    children.append(html_block(_principles_html(guide), "ztmo-principles-block"))
-    children.append(html_block(_nav_html(guide, params), "ztmo-navigation"))
-    return app_root(children, "ztmo-start")
+            if params.regio else ""
+        )
+        self.nav.value = nav_html(self.guide, params)
 
 
 def start_page(regio: str = "", sessie: str = "", deelnemer: str = "") -> w.Widget:
     """The start page app; parameters come from Papermill or the page's link."""
-    return safe_app(lambda: build_start(resolve(regio, sessie, deelnemer)), "startpagina")
+    guide = load_guide
+    return launch(lambda p: StartPage(guide(), p), (regio, sessie, deelnemer), "startpagina")
