@@ -8,7 +8,7 @@ PORT ?= 8866
 ZTMO_HOST ?= 127.0.0.1
 export PORT ZTMO_HOST
 
-.PHONY: install install-test serve test bench data clean chromium
+.PHONY: install install-test serve test bench data clean chromium postgresql
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +34,15 @@ chromium:
 	  else echo "Let op: /usr/bin/chromium ontbreekt; installeer het Debian-pakket 'chromium'."; fi; \
 	fi
 
-install-test: $(VENV)/.installed-test chromium
+# Debian's PostgreSQL for the store tests: they start a throwaway server of their own.
+postgresql:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "Let op: PostgreSQL ontbreekt; installeer het Debian-pakket 'postgresql' (zonder worden de PostgreSQL-tests overgeslagen; in CI falen ze)."; fi; \
+	fi
+
+install-test: $(VENV)/.installed-test chromium postgresql
 
 serve: install
 	$(VENV)/bin/ztmo serve

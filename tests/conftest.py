@@ -19,6 +19,20 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_data_dir(tmp_path_factory):
+    """Tests never write into the repo's var/: every process they start uses a tmp store."""
+    old = {k: os.environ.get(k) for k in ("ZTMO_DATA_DIR", "ZTMO_DATABASE_URL")}
+    os.environ["ZTMO_DATA_DIR"] = str(tmp_path_factory.mktemp("ztmo-data"))
+    os.environ.pop("ZTMO_DATABASE_URL", None)
+    yield
+    for k, v in old.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO

@@ -35,26 +35,27 @@ def ratings_chart(rows: list[tuple[str, int | None]], question: str, labels: Map
     """
     import altair as alt
 
+    # Short axis labels keep the chart readable on a phone; full titles are in the tooltip
+    # and in the table the apps show beside every chart.
     data = [
-        {"handvat": f"{i}. {title}", "score": score,
-         "label": labels.get(score, "") if score else "niet beoordeeld", "volgorde": i}
+        {"handvat": f"Handvat {i}", "titel": title, "score": score,
+         "label": labels.get(score, "") if score else "niet beoordeeld"}
         for i, (title, score) in enumerate(rows, start=1)
     ]
     order = [d["handvat"] for d in data]
     base = alt.Chart(alt.Data(values=data)).encode(
-        y=alt.Y("handvat:N", sort=order, title=None,
-                axis=alt.Axis(labelLimit=260, labelFontSize=13)),
+        y=alt.Y("handvat:N", sort=order, title=None, axis=alt.Axis(labelFontSize=13)),
     )
     bars = base.mark_bar(cornerRadiusEnd=4, height=22).encode(
         x=alt.X("score:Q", scale=alt.Scale(domain=[0, 5]), title=question,
                 axis=alt.Axis(values=[1, 2, 3, 4, 5], format="d")),
-        tooltip=[alt.Tooltip("handvat:N"), alt.Tooltip("label:N", title="Oordeel")],
+        tooltip=[alt.Tooltip("titel:N", title="Handvat"), alt.Tooltip("label:N", title="Oordeel")],
     )
     text = base.mark_text(align="left", dx=6, color=INK, fontSize=13).encode(
         x=alt.X("score:Q"),
         text=alt.Text("label:N"),
     ).transform_filter("isValid(datum.score)")
-    return (bars + text).properties(width=300, height=alt.Step(40))
+    return (bars + text).properties(width=210, height=alt.Step(36))
 
 
 @lru_cache(maxsize=64)
@@ -71,3 +72,31 @@ def to_svg(chart) -> str:
     spec = chart if isinstance(chart, dict) else chart.to_dict()
     spec = {**spec, "config": {**house_config(), **spec.get("config", {})}}
     return _svg_cached(json.dumps(spec, sort_keys=True))
+
+
+SCORE_COLOURS = ["#c2d9d7", "#8fbdb9", "#5b9e99", "#2f7f79", "#0b5f5a"]
+
+
+def group_ratings_chart(rows: list[tuple[str, dict[int, int]]], labels: Mapping[int, str]):
+    """Stacked bars: per guideline how many people gave each rating 1-5.
+
+    ``rows`` is (short guideline label, {score: count}) in display order. Guidelines
+    nobody rated get no bar (shown as missing in the table beside the chart).
+    """
+    import altair as alt
+
+    data = [
+        {"handvat": name, "score": score, "oordeel": f"{score} – {labels[score]}", "aantal": n}
+        for name, counts in rows for score, n in sorted(counts.items()) if n
+    ]
+    order = [name for name, _ in rows]
+    return alt.Chart(alt.Data(values=data)).mark_bar().encode(
+        y=alt.Y("handvat:N", sort=order, title=None, scale=alt.Scale(domain=order)),
+        x=alt.X("aantal:Q", title="Aantal deelnemers", axis=alt.Axis(tickMinStep=1, format="d")),
+        color=alt.Color("oordeel:O", title="Oordeel",
+                        scale=alt.Scale(domain=[f"{s} – {labels[s]}" for s in sorted(labels)],
+                                        range=SCORE_COLOURS),
+                        legend=alt.Legend(orient="bottom", columns=3)),
+        order=alt.Order("score:Q"),
+        tooltip=["handvat:N", "oordeel:N", "aantal:Q"],
+    ).properties(width=220, height=alt.Step(30))

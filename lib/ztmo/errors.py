@@ -34,3 +34,84 @@ class UnknownRegion(ZtmoError):
         else:
             hint = "Kies een van de 42 jeugdregio's uit de lijst."
         super().__init__(f"De regio '{given}' kennen we niet. {hint}")
+
+
+# --- Group sessions (ztmo.store) -------------------------------------------------------
+
+
+class UnknownSession(ZtmoError):
+    """No session with this join code (never made, mistyped, or deleted)."""
+
+    title = "Deze sessie kennen we niet"
+
+    def __init__(self, code: str = ""):
+        self.code = code
+        # Only echo a code that looks like one: the message may end up on a web page.
+        readable = code.isascii() and code.isalnum() and len(code) <= 12
+        shown = f" met de code {code}" if readable else ""
+        super().__init__(
+            f"We vinden geen sessie{shown}. Kijk of je de code goed hebt overgenomen, "
+            "of vraag de trainer om de juiste code."
+        )
+
+
+class SessionClosed(ZtmoError):
+    """The trainer has closed the session: nobody can join or answer any more."""
+
+    title = "Deze sessie is gesloten"
+
+    def __init__(self, code: str = ""):
+        self.code = code
+        super().__init__(
+            "De trainer heeft deze sessie gesloten. Je kunt niet meer meedoen of antwoorden. "
+            "Wat je eerder hebt ingevuld, is bewaard."
+        )
+
+
+class UnknownParticipant(ZtmoError):
+    """The participant token does not belong to this session (old or copied link)."""
+
+    title = "We herkennen je niet in deze sessie"
+
+    def __init__(self, message: str | None = None):
+        super().__init__(
+            message or "Je link hoort niet bij deze sessie. Ga terug naar de startpagina "
+            "en doe opnieuw mee met de code van de trainer."
+        )
+
+
+class WrongTrainerKey(ZtmoError):
+    """The trainer key is wrong; nothing has been changed."""
+
+    title = "Deze sleutel klopt niet"
+
+    def __init__(self, message: str | None = None):
+        super().__init__(
+            message or "De sleutel van de trainer klopt niet, dus er is niets veranderd. "
+            "Kijk of je de sleutel goed hebt overgenomen."
+        )
+
+
+class InvalidAnswer(ZtmoError):
+    """An answer that cannot be saved (empty, too long, unknown activity); says what to do."""
+
+    title = "Dit antwoord kunnen we niet bewaren"
+
+
+class InvalidNickname(InvalidAnswer):
+    """A nickname that is too long or contains characters we cannot store."""
+
+    title = "Deze bijnaam kunnen we niet gebruiken"
+
+
+class StoreUnavailable(ZtmoError):
+    """The database cannot be reached or opened; details go to the server log only."""
+
+    title = "Opslaan lukt nu even niet"
+
+    def __init__(self, message: str | None = None):
+        super().__init__(
+            message or "We kunnen de antwoorden nu niet bewaren of ophalen: de opslag is "
+            "niet bereikbaar. Wat al bewaard was, gaat niet verloren. Probeer het zo nog "
+            "eens, of vraag de trainer om hulp."
+        )

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlencode
 
 from .errors import UnknownRegion, ZtmoError
 
-KEYS = ("regio", "sessie", "deelnemer")
+KEYS = ("regio", "sessie", "deelnemer", "sleutel")
 MAX_LEN = 80
 _CODE = re.compile(r"^[A-Za-z0-9-]{2,32}$")
 
@@ -28,6 +28,7 @@ class Params:
     regio_code: str = ""
     sessie: str = ""
     deelnemer: str = ""
+    sleutel: str = ""  # the trainer key: never carried along in links
     errors: tuple[ZtmoError, ...] = field(default=())
 
     def link_query(self) -> str:
@@ -57,13 +58,14 @@ def parse_query(qs: str) -> dict[str, str]:
 
 
 def resolve(regio: str | None = "", sessie: str | None = "", deelnemer: str | None = "",
-            query: str | None = None) -> Params:
+            sleutel: str | None = "", query: str | None = None) -> Params:
     """Combine injected values and the query string into checked Params.
 
     ``query`` is for tests; by default the real Voila query string is read.
     """
     from_url = parse_query(query_string() if query is None else query)
-    given = {"regio": regio or "", "sessie": sessie or "", "deelnemer": deelnemer or ""}
+    given = {"regio": regio or "", "sessie": sessie or "", "deelnemer": deelnemer or "",
+             "sleutel": sleutel or ""}
     values = {k: (str(given[k]).strip() or from_url.get(k, "")).strip() for k in KEYS}
 
     errors: list[ZtmoError] = []
@@ -82,8 +84,7 @@ def resolve(regio: str | None = "", sessie: str | None = "", deelnemer: str | No
             "De sessiecode in de link klopt niet. Vraag de trainer om de juiste code."
         ))
         sessie = ""
-    deelnemer = values["deelnemer"]
-    if deelnemer and not _CODE.match(deelnemer):
-        deelnemer = ""
+    deelnemer = values["deelnemer"] if _CODE.match(values["deelnemer"]) else ""
+    sleutel = values["sleutel"].upper() if _CODE.match(values["sleutel"]) else ""
     return Params(regio=name, regio_code=code, sessie=sessie, deelnemer=deelnemer,
-                  errors=tuple(errors))
+                  sleutel=sleutel, errors=tuple(errors))

@@ -12,7 +12,7 @@ from tests.conftest import NOTEBOOKS
 pytestmark = pytest.mark.notebooks
 
 APPS = ["index.ipynb", "pillars/1_het_allerliefst_thuis.ipynb", "pillars/2_dichtbij_thuis.ipynb",
-        "pillars/3_weer_thuis.ipynb"]
+        "pillars/3_weer_thuis.ipynb", "trainer.ipynb"]
 
 
 def execute(rel: str, tmp_path, **parameters) -> dict:
@@ -59,3 +59,12 @@ def test_unknown_region_shows_suggestions_not_a_traceback(tmp_path):
     assert errors(nb) == []
     text = widget_text(nb)
     assert "\"ztmo-error\"" in text and "Twente" in text
+
+
+def test_trainer_opens_a_session_given_as_parameters(tmp_path):
+    from ztmo.store import Store
+
+    store = Store.from_env()
+    s = store.create_session("Papermill")
+    text = widget_text(execute("trainer.ipynb", tmp_path, sessie=s.code, sleutel=s.trainer_key))
+    assert "ztmo-participant-count" in text and s.code in text and "Papermill" in text

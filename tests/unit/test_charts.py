@@ -16,7 +16,8 @@ def test_ratings_chart_keeps_order_scale_and_missing_values():
     assert [v["label"] for v in values] == ["Goed", "niet beoordeeld", "Nog niet"]
     bars = s["layer"][0]
     assert bars["encoding"]["x"]["scale"]["domain"] == [0, 5]
-    assert bars["encoding"]["y"]["sort"] == ["1. Eerste", "2. Tweede", "3. Derde"]
+    assert bars["encoding"]["y"]["sort"] == ["Handvat 1", "Handvat 2", "Handvat 3"]
+    assert [v["titel"] for v in values] == ["Eerste", "Tweede", "Derde"]
 
 
 def test_svg_is_self_contained():
@@ -26,3 +27,13 @@ def test_svg_is_self_contained():
     urls = set(re.findall(r"https?://[^\s\"')]+", svg))
     assert urls <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
     assert "Redelijk" in svg and "Heel goed" in svg
+
+
+def test_group_chart_counts_per_score_and_keeps_unrated_rows_on_the_axis():
+    s = charts.group_ratings_chart([("Handvat 1", {1: 0, 2: 1, 3: 0, 4: 2, 5: 0}),
+                                    ("Handvat 2", {1: 0, 2: 0, 3: 0, 4: 0, 5: 0})], LABELS).to_dict()
+    values = s["data"]["values"]
+    assert sorted((v["handvat"], v["score"], v["aantal"]) for v in values) == [
+        ("Handvat 1", 2, 1), ("Handvat 1", 4, 2)]
+    assert s["encoding"]["y"]["scale"]["domain"] == ["Handvat 1", "Handvat 2"]
+    assert "<svg" in charts.to_svg(s)

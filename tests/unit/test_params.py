@@ -48,3 +48,9 @@ def test_query_values_are_capped_and_unknown_keys_ignored():
 @pytest.mark.parametrize("qs", ["regio=", "regio=%20%20", ""])
 def test_blank_values_count_as_missing(qs):
     assert resolve(query=qs).errors == ()
+
+
+def test_trainer_key_is_read_but_never_carried_in_links():
+    p = resolve(query="sessie=abc234&sleutel=k3y9xx&deelnemer=tok1234")
+    assert p.sleutel == "K3Y9XX" and p.deelnemer == "tok1234"
+    assert "sleutel" not in p.link_query()

@@ -2,5 +2,6 @@
 
 from .pillar import PillarWalk, pillar_app
 from .start import start_page
+from .trainer import trainer_page
 
-__all__ = ["PillarWalk", "pillar_app", "start_page"]
+__all__ = ["PillarWalk", "pillar_app", "start_page", "trainer_page"]

@@ -33,9 +33,9 @@ COMING = (
         "Ontdek je leervoorkeur en praat erover in duo's.", beschikbaar=False),
     App("regio.ipynb", "Cijfers van je regio",
         "Jeugdhulp met verblijf in jouw jeugdregio, met bronnen.", beschikbaar=False),
-    App("trainer.ipynb", "Voor de trainer",
-        "Start een groepssessie en zie de antwoorden live.", beschikbaar=False),
 )
+TRAINER = App("trainer.ipynb", "Voor de trainer",
+              "Start een groepssessie, laat de code zien en volg de antwoorden live.")
 
 
 def href(from_path: str, to_path: str, params: Params) -> str:

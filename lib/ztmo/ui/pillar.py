@@ -9,16 +9,38 @@ from __future__ import annotations
 
 import ipywidgets as w
 
+from dataclasses import replace
+
 from ..content import Guide, Pillar, load_guide
+from ..errors import ZtmoError
 from ..params import Params
 from .answers import AnswerSink, LocalAnswers
 from .base import app_root, error_box, esc, guarded, html_block, launch
+from .group import GroupRatings, Wall, group_box
 from .nav import PILLAR_PATHS, START, href
+from .session import AnswerBox, Live, SessionLink, answer_sink, open_session, shared_store
 
 
 def rating_activity(guideline_id: str) -> str:
     """The activity key under which a guideline's rating is saved."""
     return f"beoordeling:{guideline_id}"
+
+
+def reflection_activity(guideline_id: str) -> str:
+    return f"reflectie:{guideline_id}"
+
+
+def discussion_activity(pillar_id: str, question_id: str) -> str:
+    return f"gesprek:{pillar_id}:{question_id}"
+
+
+def as_score(value: object) -> int | None:
+    """A stored rating back as 1-5 (the store keeps text); anything else is no rating."""
+    try:
+        score = int(str(value))
+    except (TypeError, ValueError):
+        return None
+    return score if 1 <= score <= 5 else None
 
 
 class PillarWalk:
@@ -28,7 +50,9 @@ class PillarWalk:
                  answers: AnswerSink | None = None):
         self.guide = guide
         self.pillar = pillar
-        self.answers = answers or LocalAnswers()
+        self.answers: AnswerSink = answers or LocalAnswers()
+        self.link: SessionLink | None = None
+        self.live: Live | None = None
         self.here = PILLAR_PATHS[pillar.nummer]
         self.step = 0  # 0..4: a guideline; 5: the summary
         self.steps = len(pillar.handvatten)
@@ -60,8 +84,10 @@ class PillarWalk:
         self.messages = w.VBox([])
         buttons = w.HBox([self.prev, self.next])
         buttons.add_class("ztmo-buttons")
+        self.reflection = AnswerBox(reflection_activity(pillar.handvatten[0].id), "",
+                                    self.answers, rows=3)
         self.walk = w.VBox([self.progress_text, self.progress, self.card, self.rating_box,
-                            buttons])
+                            self.reflection.root, buttons])
         self.walk.add_class("ztmo-walk")
         self.summary = w.VBox([])
         self.summary.add_class("ztmo-summary")
@@ -83,14 +109,29 @@ class PillarWalk:
         self.set_params(params)
 
     def set_params(self, params: Params) -> None:
-        """Apply (new) parameters: their problems on top, links that carry them."""
-        self.params = params
-        self.notices.children = tuple(error_box(e) for e in params.errors)
+        """Apply (new) parameters: their problems on top, links that carry them, and
+        the session (if any) that answers are saved to."""
+        if self.live:
+            self.live.stop()
+            self.live = None
+        link, problems = open_session(params)
+        if link is None or not link.joined:
+            params = replace(params, sessie="", deelnemer="")
+            if link is not None:
+                problems.append(ZtmoError("Je bent nog niet aangemeld bij deze sessie. Ga naar "
+                                          "de startpagina en vul daar de code in. Je antwoorden "
+                                          "blijven nu op je eigen scherm."))
+            link = None
+        self.params, self.link = params, link
+        self.answers = answer_sink(link)
+        self.reflection.sink = self.answers
+        self.notices.children = tuple(error_box(e) for e in (*params.errors, *problems))
         self.render()
 
     # --- state -------------------------------------------------------------------
     def ratings(self) -> dict[str, int | None]:
-        return {h.id: self.answers.get(rating_activity(h.id)) for h in self.pillar.handvatten}
+        return {h.id: as_score(self.answers.get(rating_activity(h.id)))
+                for h in self.pillar.handvatten}
 
     def rate(self, score: int | None) -> None:
         """Record the rating for the current guideline (None clears nothing)."""
@@ -138,11 +179,14 @@ class PillarWalk:
             f'<p><strong>Om over na te denken</strong></p><ul class="ztmo-question-list">'
             f"{questions}</ul></div>"
         )
-        current = self.answers.get(rating_activity(h.id))
+        current = as_score(self.answers.get(rating_activity(h.id)))
         self.rating.unobserve_all("value")
         self.rating.value = current
         self.rating.observe(guarded(self._on_rating, self.show_error, "beoordeling"), "value")
         self.rating_label.value = self._label_text(current)
+        self.reflection.point_at(reflection_activity(h.id),
+                                 "<h3>Jouw gedachten</h3><p>Wat valt je op bij dit handvat? "
+                                 "Kies een van de vragen hierboven of schrijf iets anders.</p>")
         self.prev.disabled = self.step == 0
         self.next.description = "Naar het overzicht" if self.step == self.steps - 1 else "Volgende"
 
@@ -177,6 +221,7 @@ class PillarWalk:
             f'{nxt}</a> · <a href="{href(self.here, START.path, self.params)}">'
             "Terug naar de start</a></p>"
         )
+        group = [self._group_section()] if self.link else []
         return [
             html_block(
                 f"<h3>Jouw overzicht: {esc(self.pillar.titel)}</h3>"
@@ -191,9 +236,29 @@ class PillarWalk:
                 f'<ol class="ztmo-question-list">{questions}</ol></div>',
                 "ztmo-group-task",
             ),
+            *group,
             back,
             html_block(links, "ztmo-links"),
         ]
+
+    def _group_section(self) -> w.Widget:
+        """What the group says: ratings, and notes from the group talk (live)."""
+        store = shared_store()
+        task = self.guide.groepsopdracht
+        ratings = GroupRatings(store, self.link.code, self.guide, self.pillar)
+        activities = {discussion_activity(self.pillar.id, q.id): q.tekst for q in task.vragen}
+        wall = Wall(store, self.link.code, activities, "Nog geen aantekeningen.")
+        self.live = Live(store, self.link.code)
+        boxes = [AnswerBox(activity, f"<p><strong>{esc(question)}</strong></p>", self.answers,
+                           on_saved=self.live.poll_once).root
+                 for activity, question in activities.items()]
+        self.live.add(ratings.refresh)
+        self.live.add(wall.refresh)
+        self.live.start()
+        return group_box("De groep", ratings.widget,
+                         html_block("<h4>Aantekeningen uit het groepsgesprek</h4><p>Eén persoon "
+                                    "per groepje schrijft op wat jullie bespraken.</p>"),
+                         *boxes, wall.widget)
 
 
 def pillar_app(nummer: int, regio: str = "", sessie: str = "", deelnemer: str = "") -> w.Widget:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import ipywidgets as w
 
+from dataclasses import replace
+
 from ..content import Guide, load_guide
 from ..params import Params
-from .base import app_root, error_box, esc, html_block, launch
-from .nav import COMING, PILLAR_PATHS, App, card
+from .base import app_root, error_box, esc, guarded, html_block, launch
+from .group import WordList, group_box
+from .nav import COMING, PILLAR_PATHS, TRAINER, App, card, href
+from .session import PRIVACY, AnswerBox, Live, SessionLink, answer_sink, join, open_session, shared_store
 
 HERE = "index.ipynb"
 
@@ -32,6 +36,7 @@ def nav_html(guide: Guide, params: Params) -> str:
         for p in guide.pijlers
     )
     coming = "".join(card(app, HERE, params) for app in COMING)
+    trainer = card(TRAINER, HERE, replace(params, sessie="", deelnemer=""))
     return (
         "<h2>Kies een pijler</h2>"
         "<p>Elke pijler heeft vijf handvatten. Je bekijkt ze een voor een en geeft aan "
@@ -40,30 +45,95 @@ def nav_html(guide: Guide, params: Params) -> str:
         f'<nav class="ztmo-nav" aria-label="Pijlers">{pillars}</nav>'
         "<h2>Straks ook</h2>"
         f'<div class="ztmo-nav">{coming}</div>'
+        f'<h2>Voor trainers</h2><div class="ztmo-nav">{trainer}</div>'
     )
+
+
+WHAT_IS_HOME = "wat_is_thuis"
 
 
 class StartPage:
     def __init__(self, guide: Guide, params: Params):
         self.guide = guide
+        self.live: Live | None = None
         self.notices = w.VBox([])
         self.region = html_block("")
+        self.session_area = w.VBox([])
+        self.session_area.add_class("ztmo-session")
         self.nav = html_block("", "ztmo-navigation")
         self.root = app_root(
-            [self.notices, self.region, html_block(principles_html(guide), "ztmo-principles-block"),
-             self.nav],
+            [self.notices, self.region, self.session_area,
+             html_block(principles_html(guide), "ztmo-principles-block"), self.nav],
             "ztmo-start",
         )
         self.set_params(params)
 
     def set_params(self, params: Params) -> None:
+        if self.live:
+            self.live.stop()
+            self.live = None
+        link, problems = open_session(params)
+        if params.sessie and link is None:
+            params = replace(params, sessie="", deelnemer="")
+        elif link is not None and not link.joined:
+            params = replace(params, deelnemer="")
         self.params = params
-        self.notices.children = tuple(error_box(e) for e in params.errors)
+        self.notices.children = tuple(error_box(e) for e in (*params.errors, *problems))
         self.region.value = (
             f'<p class="ztmo-notice">Je werkt met de regio <strong>{esc(params.regio)}</strong>.</p>'
             if params.regio else ""
         )
+        self.session_area.children = self._session_children(link)
         self.nav.value = nav_html(self.guide, params)
+
+    # --- session ---------------------------------------------------------------
+    def _session_children(self, link: SessionLink | None) -> tuple[w.Widget, ...]:
+        if link is None or not link.joined:
+            return self._join_form(link)
+        store = shared_store()
+        here = href(HERE, HERE, self.params)
+        box = AnswerBox(WHAT_IS_HOME, "<h3>Wat is thuis?</h3><p>Schrijf in een paar woorden "
+                        "wat thuis voor jou betekent.</p>", answer_sink(link),
+                        placeholder="Bijvoorbeeld: veilig, samen eten, mijn eigen bed")
+        words = WordList(store, link.code, WHAT_IS_HOME)
+        self.live = Live(store, link.code)
+        self.live.add(words.refresh)
+        self.live.start()
+        box.on_saved = self.live.poll_once
+        return (
+            html_block(f'<p class="ztmo-notice">Je doet mee met de sessie <strong>{esc(link.name)}'
+                       f"</strong> (code {esc(link.code)}). Bewaar <a href=\"{here}\">deze link</a> "
+                       "als je later verder wilt.</p>", "ztmo-joined"),
+            box.root,
+            group_box("Wat is thuis? – de groep", words.widget),
+        )
+
+    def _join_form(self, link: SessionLink | None) -> tuple[w.Widget, ...]:
+        code = w.Text(value=link.code if link else "", placeholder="Bijvoorbeeld K7MP3X",
+                      description="Code", layout=w.Layout(width="100%", max_width="20rem"))
+        code.add_class("ztmo-join-code")
+        nickname = w.Text(placeholder="Mag leeg blijven", description="Bijnaam",
+                          layout=w.Layout(width="100%", max_width="20rem"))
+        nickname.add_class("ztmo-nickname")
+        button = w.Button(description="Meedoen")
+        button.add_class("ztmo-join-submit")
+        status = w.VBox([])
+
+        def submit(_):
+            status.children = ()
+            self.set_params(join(self.params, code.value, nickname.value.strip() or None))
+
+        button.on_click(guarded(submit, lambda box: setattr(status, "children", (box,)), "meedoen"))
+        heading = (f"Doe mee met de sessie {esc(link.name)}" if link
+                   else "Doe je mee met een groepssessie?")
+        return (
+            html_block(f"<h3>{heading}</h3><p>Vul de code in die de trainer laat zien. Je "
+                       "antwoorden komen dan samen met die van de groep. Een bijnaam is niet "
+                       f"nodig.</p><p class=\"ztmo-privacy\">{esc(PRIVACY)}</p>"),
+            code, nickname, button, status,
+            html_block('<p class="ztmo-source">Geen code? Je kunt ook zonder sessie verder; je '
+                       "antwoorden blijven dan op je eigen scherm.</p>"),
+        )
 
 
 def start_page(regio: str = "", sessie: str = "", deelnemer: str = "") -> w.Widget:

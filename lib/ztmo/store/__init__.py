@@ -1,0 +1,402 @@
+"""The group-session store: the only place that writes.
+
+A small facade over SQLAlchemy Core that takes a URL (SQLite by default, PostgreSQL via
+$ZTMO_DATABASE_URL). Every write is one short transaction that commits at once, so an
+answer that was acknowledged is on disk. Answers are keyed by (session, participant,
+activity): saving again replaces, so a participant who clicks twice or reloads never
+creates duplicates. Errors are our own Dutch ones (``ztmo.errors``), never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from sqlalchemy import Connection, Row, and_, false, func, select
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    DisconnectionError,
+    InterfaceError,
+    NoSuchModuleError,
+    OperationalError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from ..errors import (
+    SessionClosed,
+    StoreUnavailable,
+    UnknownParticipant,
+    UnknownSession,
+    WrongTrainerKey,
+)
+from . import codes, schema
+from .engine import WRITE_OPTION, database_url, is_retryable, make_engine
+from .schema import SchemaTooNew, answers, participants, sessions
+
+if TYPE_CHECKING:
+    import pandas
+
+__all__ = ["Answer", "Session", "Store"]
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+RETRIES = 5
+EXPORT_COLUMNS = ["sessie", "deelnemer", "bijnaam", "activiteit", "waarde", "bijgewerkt",
+                  "verborgen"]
+_CONFIG_PROBLEM = ("De opslag is niet goed ingesteld (ZTMO_DATABASE_URL), dus antwoorden "
+                   "kunnen nu niet worden bewaard. Wat al bewaard was, gaat niet verloren. "
+                   "Vraag de trainer om hulp.")
+
+
+@dataclass(frozen=True)
+class Session:
+    """A group session. ``trainer_key`` is the plain key only right after creation, else ""."""
+
+    code: str
+    trainer_key: str
+    name: str
+    created_at: datetime
+    closed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Answer:
+    session: str
+    participant: str
+    activity: str
+    value: str
+    updated_at: datetime
+    hidden: bool
+    nickname: str | None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _insert(conn: Connection) -> Callable[..., Any]:
+    """The dialect's insert(), which has on_conflict_do_update / do_nothing."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+class Store:
+    """Sessions, anonymous participants and their answers, in SQLite or PostgreSQL."""
+
+    def __init__(self, url: str):
+        self.url = str(url)
+        try:
+            self._engine = make_engine(url)
+        except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
+            log.error("store: cannot use database URL: %s", exc)
+            raise StoreUnavailable(_CONFIG_PROBLEM) from exc
+        if self._engine.dialect.name not in ("sqlite", "postgresql"):
+            raise StoreUnavailable(_CONFIG_PROBLEM)
+        self._writer = self._engine.execution_options(**{WRITE_OPTION: True})
+        self._schema_ready = False
+        self._schema_lock = threading.Lock()
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Store:
+        """$ZTMO_DATABASE_URL, else <$ZTMO_DATA_DIR or repo/var>/ztmo.sqlite3."""
+        return cls(database_url(env))
+
+    def __repr__(self) -> str:
+        return f"Store({self._engine.url.render_as_string(hide_password=True)!r})"
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    # -- sessions ---------------------------------------------------------------------
+
+    def create_session(self, name: str) -> Session:
+        name = codes.check_session_name(name)
+        key = codes.new_trainer_key()
+        now = _now()
+
+        def work(conn: Connection) -> str:
+            for _ in range(50):  # 31**6 codes: a collision is rare, two in a row rarer still
+                code = codes.new_code()
+                stmt = _insert(conn)(sessions).values(
+                    code=code, name=name, trainer_key_hash=codes.hash_key(key),
+                    created_at=now, closed_at=None, revision=0,
+                ).on_conflict_do_nothing(index_elements=[sessions.c.code]).returning(sessions.c.code)
+                if conn.execute(stmt).first() is not None:  # rowcount is not reliable here
+                    return code
+            raise RuntimeError("no free session code found")
+
+        code = self._run(work, write=True)
+        return Session(code=code, trainer_key=key, name=name, created_at=now, closed_at=None)
+
+    def get_session(self, code: str) -> Session:
+        code = self._code(code)
+        row = self._run(lambda conn: self._session_row(conn, code))
+        return Session(code=row.code, trainer_key="", name=row.name,
+                       created_at=row.created_at, closed_at=row.closed_at)
+
+    def check_trainer_key(self, code: str, trainer_key: str) -> None:
+        """Raise WrongTrainerKey (or UnknownSession) unless the key opens this session."""
+        code = self._code(code)
+        self._run(lambda conn: self._trainer_row(conn, code, trainer_key))
+
+    def close_session(self, code: str, trainer_key: str) -> None:
+        code = self._code(code)
+
+        def work(conn: Connection) -> None:
+            self._trainer_row(conn, code, trainer_key)
+            self._bump(conn, code, only_open=True, closed_at=_now())  # closing twice: no-op
+
+        self._run(work, write=True)
+
+    def delete_session(self, code: str, trainer_key: str) -> None:
+        """Remove the session with all its participants and answers (explicitly, not only by
+        cascade, so it also holds for a database made without foreign keys)."""
+        code = self._code(code)
+
+        def work(conn: Connection) -> None:
+            self._trainer_row(conn, code, trainer_key)
+            conn.execute(answers.delete().where(answers.c.session_code == code))
+            conn.execute(participants.delete().where(participants.c.session_code == code))
+            conn.execute(sessions.delete().where(sessions.c.code == code))
+
+        self._run(work, write=True)
+
+    def revision(self, code: str) -> int:
+        """Changes on every join, save, hide and close: live views poll this cheaply."""
+        code = self._code(code)
+        return int(self._run(lambda conn: self._session_row(conn, code).revision))
+
+    # -- participants -------------------------------------------------------------------
+
+    def join(self, code: str, nickname: str | None = None) -> str:
+        code = self._code(code)
+        nickname = codes.check_nickname(nickname)
+
+        def work(conn: Connection) -> str:
+            if self._session_row(conn, code).closed_at is not None:
+                raise SessionClosed(code)
+            token = codes.new_token()
+            conn.execute(participants.insert().values(
+                session_code=code, token=token, nickname=nickname, joined_at=_now()))
+            if not self._bump(conn, code, only_open=True):
+                self._session_row(conn, code)  # deleted while we were joining: UnknownSession
+                raise SessionClosed(code)  # closed while we were joining: roll back
+            return token
+
+        return self._run(work, write=True)
+
+    def is_participant(self, code: str, token: str) -> bool:
+        code = codes.normalise(code)
+        if not codes.is_code(code) or not codes.is_token(token):
+            return False
+        return self._run(lambda conn: self._participant_row(conn, code, token) is not None)
+
+    def participant_count(self, code: str) -> int:
+        code = self._code(code)
+
+        def work(conn: Connection) -> int:
+            self._session_row(conn, code)
+            return conn.execute(select(func.count()).select_from(participants)
+                                .where(participants.c.session_code == code)).scalar_one()
+
+        return int(self._run(work))
+
+    def nickname(self, code: str, token: str) -> str | None:
+        code = self._code(code)
+
+        def work(conn: Connection) -> str | None:
+            self._session_row(conn, code)
+            row = self._participant_row(conn, code, token) if codes.is_token(token) else None
+            return None if row is None else row.nickname
+
+        return self._run(work)
+
+    # -- answers ------------------------------------------------------------------------
+
+    def save_answer(self, code: str, token: str, activity: str,
+                    value: str | int | float) -> Answer:  # noqa: PYI041 - says what callers pass
+        """Insert or replace this participant's answer; ``hidden`` stays as the trainer set it."""
+        code = self._code(code)
+        activity = codes.check_activity(activity)
+        text = codes.check_value(value)
+        now = _now()
+
+        def work(conn: Connection) -> Answer:
+            if self._session_row(conn, code).closed_at is not None:
+                raise SessionClosed(code)
+            person = self._participant_row(conn, code, token) if codes.is_token(token) else None
+            if person is None:
+                raise UnknownParticipant()
+            insert = _insert(conn)
+            stmt = insert(answers).values(session_code=code, participant=token, activity=activity,
+                                          value=text, updated_at=now, hidden=False)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=[answers.c.session_code, answers.c.participant, answers.c.activity],
+                set_={"value": stmt.excluded.value, "updated_at": stmt.excluded.updated_at},
+            ).returning(answers.c.hidden)
+            hidden = bool(conn.execute(stmt).scalar_one())
+            if not self._bump(conn, code, only_open=True):
+                self._session_row(conn, code)  # deleted while we were saving: UnknownSession
+                raise SessionClosed(code)  # closed while we were saving: roll back
+            return Answer(code, token, activity, text, now, hidden, person.nickname)
+
+        return self._run(work, write=True)
+
+    def answers(self, code: str, activity: str | None = None,
+                include_hidden: bool = True) -> list[Answer]:
+        """Answers in the order they were last changed. ``activity`` ending in ':' is a prefix."""
+        code = self._code(code)
+        query = (
+            select(answers, participants.c.nickname)
+            .select_from(answers.join(participants, and_(
+                participants.c.session_code == answers.c.session_code,
+                participants.c.token == answers.c.participant)))
+            .where(answers.c.session_code == code)
+            .order_by(answers.c.updated_at, answers.c.participant, answers.c.activity)
+        )
+        if activity is not None:
+            codes.check_activity(activity)
+            if activity.endswith(":"):
+                query = query.where(answers.c.activity.startswith(activity, autoescape=True))
+            else:
+                query = query.where(answers.c.activity == activity)
+        if not include_hidden:
+            query = query.where(answers.c.hidden == false())
+
+        def work(conn: Connection) -> list[Answer]:
+            self._session_row(conn, code)
+            return [Answer(r.session_code, r.participant, r.activity, r.value, r.updated_at,
+                           bool(r.hidden), r.nickname) for r in conn.execute(query)]
+
+        return self._run(work)
+
+    def hide_answer(self, code: str, trainer_key: str, participant: str, activity: str,
+                    hidden: bool = True) -> None:
+        """Hide (or show again) one answer on the group screens; an absent answer is a no-op."""
+        code = self._code(code)
+
+        def work(conn: Connection) -> None:
+            self._trainer_row(conn, code, trainer_key)
+            if not codes.is_token(participant) or not (
+                    isinstance(activity, str) and codes.ACTIVITY_RE.fullmatch(activity)):
+                return
+            result = conn.execute(answers.update().where(
+                answers.c.session_code == code, answers.c.participant == participant,
+                answers.c.activity == activity).values(hidden=bool(hidden)))
+            if result.rowcount:
+                self._bump(conn, code)
+
+        self._run(work, write=True)
+
+    def export(self, code: str) -> pandas.DataFrame:
+        """All answers of a session as a table with Dutch column names (for CSV)."""
+        import pandas as pd  # here, not at the top: keeps `import ztmo.store` light
+
+        rows = [(a.session, a.participant, a.nickname, a.activity, a.value,
+                 a.updated_at.isoformat(timespec="seconds"), a.hidden)
+                for a in self.answers(code)]
+        frame = pd.DataFrame(rows, columns=EXPORT_COLUMNS)
+        return frame.astype({"verborgen": bool})
+
+    # -- internals ----------------------------------------------------------------------
+
+    @staticmethod
+    def _code(code: str) -> str:
+        normal = codes.normalise(code)
+        if not codes.is_code(normal):
+            raise UnknownSession(normal)
+        return normal
+
+    @staticmethod
+    def _session_row(conn: Connection, code: str) -> Row[Any]:
+        row = conn.execute(select(sessions).where(sessions.c.code == code)).first()
+        if row is None:
+            raise UnknownSession(code)
+        return row
+
+    def _trainer_row(self, conn: Connection, code: str, key: str) -> Row[Any]:
+        row = self._session_row(conn, code)  # no lock needed: a key never changes
+        if not codes.key_matches(key, row.trainer_key_hash):
+            raise WrongTrainerKey()
+        return row
+
+    @staticmethod
+    def _participant_row(conn: Connection, code: str, token: str) -> Row[Any] | None:
+        return conn.execute(select(participants.c.nickname).where(
+            participants.c.session_code == code, participants.c.token == token)).first()
+
+    @staticmethod
+    def _bump(conn: Connection, code: str, only_open: bool = False, **values: Any) -> bool:
+        """Count a change; False if the session is gone (or closed, with ``only_open``).
+
+        This row is the one every writer of a session touches, so it comes last in each
+        transaction: on PostgreSQL its row lock is held only for this update and the commit
+        (and every write takes its locks in the same order: answer, then session). The
+        condition is checked again under that lock, so a close cannot slip in unseen.
+        """
+        query = sessions.update().where(sessions.c.code == code)
+        if only_open:
+            query = query.where(sessions.c.closed_at.is_(None))
+        result = conn.execute(query.values(revision=sessions.c.revision + 1, **values)
+                              .returning(sessions.c.revision))
+        return result.first() is not None
+
+    def _run(self, work: Callable[[Connection], T], write: bool = False) -> T:
+        self._ensure_schema()
+        return self._attempt(work, write)
+
+    def _attempt(self, work: Callable[[Connection], T], write: bool) -> T:
+        """One transaction, committed at once; retried a few times on lock contention."""
+        engine = self._writer if write else self._engine
+        for attempt in range(RETRIES):
+            try:
+                with engine.begin() as conn:
+                    return work(conn)
+            except DBAPIError as exc:
+                if is_retryable(exc) and attempt < RETRIES - 1:
+                    log.info("store: busy, retry %d: %s", attempt + 1, exc.orig)
+                    time.sleep(0.05 * 2 ** attempt + random.uniform(0, 0.05))
+                    continue
+                if isinstance(exc, (OperationalError, InterfaceError)) or is_retryable(exc):
+                    log.error("store: database unavailable: %s", exc)
+                    raise StoreUnavailable() from exc
+                raise
+            except (DisconnectionError, PoolTimeout) as exc:
+                log.error("store: database unavailable: %s", exc)
+                raise StoreUnavailable() from exc
+        raise AssertionError("unreachable")
+
+    def _ensure_schema(self) -> None:
+        """Create or migrate the tables on first use (once per Store, cheap afterwards)."""
+        if self._schema_ready:
+            return
+        with self._schema_lock:
+            if self._schema_ready:
+                return
+            if self._attempt(schema.current_version, write=False) != schema.SCHEMA_VERSION:
+                try:
+                    self._attempt(schema.ensure_schema, write=True)
+                except SchemaTooNew as exc:
+                    log.error("store: %s", exc)
+                    raise StoreUnavailable(
+                        "Deze opslag is gemaakt door een nieuwere versie van de leeromgeving. "
+                        "Er gaat niets verloren; vraag de trainer om de leeromgeving bij te "
+                        "werken.") from exc
+            self._schema_ready = True

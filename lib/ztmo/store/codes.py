@@ -1,0 +1,138 @@
+"""Join codes, trainer keys, participant tokens, and the checks on what people type.
+
+Kept apart from the database code so the rules are easy to read and to test.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import string
+
+from ..errors import InvalidAnswer, InvalidNickname, ZtmoError
+
+# No 0/O and 1/I/L: codes are read aloud and typed over from a projector.
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+KEY_LENGTH = 10
+TOKEN_ALPHABET = string.ascii_letters + string.digits
+TOKEN_LENGTH = 16
+
+MAX_VALUE = 500
+MAX_NICKNAME = 30
+MAX_SESSION_NAME = 100
+ACTIVITY_RE = re.compile(r"[a-z0-9_.:-]{1,80}")
+CODE_RE = re.compile(f"[{ALPHABET}]{{{CODE_LENGTH}}}")
+TOKEN_RE = re.compile(f"[A-Za-z0-9]{{{TOKEN_LENGTH}}}")
+
+
+def _random(alphabet: str, length: int) -> str:
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+def new_code() -> str:
+    """A 6-character join code (about 30 bits: enough to be unguessable during a session)."""
+    return _random(ALPHABET, CODE_LENGTH)
+
+
+def new_trainer_key() -> str:
+    return _random(ALPHABET, KEY_LENGTH)
+
+
+def new_token() -> str:
+    """An anonymous participant token; it lives only in the participant's own links."""
+    return _random(TOKEN_ALPHABET, TOKEN_LENGTH)
+
+
+def normalise(code: object) -> str:
+    """Codes and keys are typed by people: ignore case and spaces."""
+    if not isinstance(code, str):
+        return ""
+    return "".join(code.split()).upper()
+
+
+def is_code(code: str) -> bool:
+    return CODE_RE.fullmatch(code) is not None
+
+
+def is_token(token: object) -> bool:
+    return isinstance(token, str) and TOKEN_RE.fullmatch(token) is not None
+
+
+def hash_key(key: str) -> str:
+    """Only this hash is stored, so a copied database does not hand out trainer keys."""
+    return hashlib.sha256(normalise(key).encode("utf-8")).hexdigest()
+
+
+def key_matches(key: object, stored_hash: str) -> bool:
+    if not isinstance(key, str):
+        return False
+    return hmac.compare_digest(hash_key(key), stored_hash)
+
+
+def _storable(text: str) -> bool:
+    """PostgreSQL refuses NUL characters and nobody can store half a surrogate pair."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def check_activity(activity: object) -> str:
+    if not isinstance(activity, str) or ACTIVITY_RE.fullmatch(activity) is None:
+        raise InvalidAnswer(
+            "Dit antwoord hoort niet bij een bekende opdracht, dus we kunnen het niet bewaren. "
+            "Laad de pagina opnieuw of vraag de trainer om hulp."
+        )
+    return activity
+
+
+def check_value(value: str | float) -> str:
+    """Answers are stored as text exactly as given, apart from spaces at the ends."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise InvalidAnswer("Dit antwoord kunnen we niet bewaren. Vul het opnieuw in.")
+    text = str(value).strip()
+    if not text:
+        raise InvalidAnswer("Je antwoord is nog leeg. Vul eerst iets in.")
+    if len(text) > MAX_VALUE:
+        raise InvalidAnswer(
+            f"Je antwoord is te lang: het mag maximaal {MAX_VALUE} tekens zijn "
+            f"(nu {len(text)}). Maak het wat korter."
+        )
+    if not _storable(text):
+        raise InvalidAnswer("In je antwoord staat een teken dat we niet kunnen bewaren. "
+                            "Haal dat teken weg en probeer het opnieuw.")
+    return text
+
+
+def check_nickname(nickname: str | None) -> str | None:
+    if nickname is None:
+        return None
+    if not isinstance(nickname, str):
+        raise InvalidNickname("Deze bijnaam kunnen we niet gebruiken. Kies een andere.")
+    text = nickname.strip()
+    if not text:
+        return None
+    if len(text) > MAX_NICKNAME:
+        raise InvalidNickname(
+            f"Je bijnaam is te lang: maximaal {MAX_NICKNAME} tekens. Kies een kortere."
+        )
+    if not _storable(text):
+        raise InvalidNickname("In je bijnaam staat een teken dat we niet kunnen bewaren. "
+                              "Kies een andere bijnaam.")
+    return text
+
+
+def check_session_name(name: object) -> str:
+    text = name.strip() if isinstance(name, str) else ""
+    if not text:
+        raise ZtmoError("Geef de sessie een naam, bijvoorbeeld de plaats en de datum.")
+    if len(text) > MAX_SESSION_NAME or not _storable(text):
+        raise ZtmoError(f"Deze naam kunnen we niet gebruiken. Kies een naam van hoogstens "
+                        f"{MAX_SESSION_NAME} tekens.")
+    return text

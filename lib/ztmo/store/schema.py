@@ -1,0 +1,119 @@
+"""Tables of the session store and the schema version check (with a hook for migrations)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    func,
+    select,
+    text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Always tz-aware UTC in Python; SQLite keeps naive UTC text, PostgreSQL timestamptz."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: the store only takes tz-aware times")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version", metadata,
+    Column("version", Integer, nullable=False),
+)
+
+sessions = Table(
+    "sessions", metadata,
+    Column("code", String(6), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("trainer_key_hash", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("closed_at", UTCDateTime, nullable=True),
+    Column("revision", Integer, nullable=False, default=0),
+)
+
+participants = Table(
+    "participants", metadata,
+    Column("session_code", String(6), ForeignKey("sessions.code", ondelete="CASCADE"),
+           primary_key=True),
+    Column("token", String(16), primary_key=True),
+    Column("nickname", String(30), nullable=True),
+    Column("joined_at", UTCDateTime, nullable=False),
+)
+
+answers = Table(
+    "answers", metadata,
+    Column("session_code", String(6), primary_key=True),
+    Column("participant", String(16), primary_key=True),
+    Column("activity", String(80), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("hidden", Boolean, nullable=False, default=False),
+    ForeignKeyConstraint(["session_code", "participant"],
+                         ["participants.session_code", "participants.token"],
+                         ondelete="CASCADE"),
+)
+
+SCHEMA_VERSION = 1
+# version n -> function that brings a database from version n-1 to n (inside one transaction).
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+
+# Any constant will do: serialises schema creation between processes on PostgreSQL.
+_PG_LOCK_ID = 7_461_001
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was made by a newer ztmo; refuse rather than guess."""
+
+
+def current_version(conn: Connection) -> int | None:
+    """The stored schema version, or None when the tables do not exist yet."""
+    if not conn.dialect.has_table(conn, "schema_version"):
+        return None
+    return conn.execute(select(func.max(schema_version.c.version))).scalar_one_or_none()
+
+
+def ensure_schema(conn: Connection) -> None:
+    """Create the tables on first use, or migrate them; call inside a write transaction."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _PG_LOCK_ID})
+    version = current_version(conn)
+    if version is None:
+        metadata.create_all(conn)
+        conn.execute(schema_version.insert().values(version=SCHEMA_VERSION))
+        return
+    if version > SCHEMA_VERSION:
+        raise SchemaTooNew(f"database schema {version} is newer than this ztmo ({SCHEMA_VERSION})")
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        MIGRATIONS[target](conn)
+        conn.execute(schema_version.update().values(version=target))

@@ -1,0 +1,283 @@
+"""The trainer's screen: start or reopen a session, show the code and a QR code,
+watch the answers come in, hide an inappropriate one, close, export or delete.
+
+The trainer key protects everything that changes a session; it is never put in
+a participant's link.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from dataclasses import replace
+from urllib.parse import urlencode
+
+import ipywidgets as w
+
+from ..content import Guide, load_guide
+from ..errors import ZtmoError
+from ..params import Params
+from .base import app_root, error_box, esc, guarded, html_block, launch
+from .group import GroupRatings, Wall, WordList, group_box
+from .pillar import discussion_activity, reflection_activity
+from .session import Live, shared_store
+from .start import WHAT_IS_HOME
+
+JOIN_PATH = "voila/render/notebooks/index.ipynb"
+TRAINER_PATH = "voila/render/notebooks/trainer.ipynb"
+TEXT_ACTIVITIES = ("wat_is_thuis", "reflectie:", "gesprek:")
+
+
+def default_base_url(env: dict[str, str] | None = None) -> str:
+    """Where participants reach this server: $ZTMO_BASE_URL, else the address the
+    trainer's own browser used (Voila tells the kernel), else this machine."""
+    env = os.environ if env is None else env
+    if env.get("ZTMO_BASE_URL"):
+        return env["ZTMO_BASE_URL"].rstrip("/")
+    host, port = env.get("SERVER_NAME", ""), env.get("SERVER_PORT", "")
+    if host:
+        return f"http://{host}:{port}" if port else f"http://{host}"
+    return "http://127.0.0.1:8866"
+
+
+def join_url(base: str, code: str) -> str:
+    return f"{base.rstrip('/')}/{JOIN_PATH}?{urlencode({'sessie': code})}"
+
+
+def qr_svg(text: str) -> str:
+    """A QR code as inline SVG (pure Python, no image service)."""
+    import segno
+
+    return segno.make(text, error="m").svg_inline(scale=6, dark="#1f2a33", light="#ffffff")
+
+
+def answer_label(answer) -> str:
+    """One line per answer for the moderation list (plain text: Select shows no HTML)."""
+    text = " ".join(answer.value.split())
+    short = text if len(text) <= 70 else text[:67] + "..."
+    hidden = "[verborgen] " if answer.hidden else ""
+    return f"{hidden}{answer.activity}: {short}"
+
+
+class TrainerScreen:
+    def __init__(self, guide: Guide, params: Params):
+        self.guide = guide
+        self.store = None
+        self.live: Live | None = None
+        self.notices = w.VBox([])
+        self.body = w.VBox([])
+        self.root = app_root([self.notices, self.body], "ztmo-trainer")
+        self.set_params(params)
+
+    # --- choosing a session ----------------------------------------------------
+    def set_params(self, params: Params) -> None:
+        if self.live:
+            self.live.stop()
+            self.live = None
+        self.params = params
+        problems: list[ZtmoError] = list(params.errors)
+        self.store = shared_store()
+        if params.sessie and params.sleutel:
+            try:
+                session = self.store.get_session(params.sessie)
+                self.store.check_trainer_key(session.code, params.sleutel)
+            except ZtmoError as exc:
+                problems.append(exc)
+            else:
+                self.notices.children = tuple(error_box(e) for e in problems)
+                self.body.children = self._dashboard(session, params.sleutel)
+                return
+        self.notices.children = tuple(error_box(e) for e in problems)
+        self.body.children = self._choose(params)
+
+    def _show_error(self, box: w.Widget) -> None:
+        self.notices.children = (box,)
+
+    def _choose(self, params: Params) -> tuple[w.Widget, ...]:
+        name = w.Text(placeholder="Bijvoorbeeld: Leernetwerk Twente, 12 mei",
+                      layout=w.Layout(width="100%", max_width="28rem"))
+        name.add_class("ztmo-session-name")
+        new = w.Button(description="Nieuwe sessie starten")
+        new.add_class("ztmo-session-new")
+        code = w.Text(value=params.sessie, description="Code",
+                      layout=w.Layout(width="100%", max_width="20rem"))
+        key = w.Password(description="Sleutel", layout=w.Layout(width="100%", max_width="20rem"))
+        key.add_class("ztmo-session-key")
+        reopen = w.Button(description="Sessie openen")
+
+        def create(_):
+            session = self.store.create_session(name.value.strip() or "Sessie zonder naam")
+            self.set_params(replace(self.params, sessie=session.code, sleutel=session.trainer_key,
+                                    errors=()))
+
+        def open_(_):
+            self.set_params(replace(self.params, sessie=code.value.strip().upper(),
+                                    sleutel=key.value.strip().upper(), errors=()))
+
+        new.on_click(guarded(create, self._show_error, "sessie maken"))
+        reopen.on_click(guarded(open_, self._show_error, "sessie openen"))
+        return (
+            html_block("<h2>Een groepssessie starten</h2><p>Geef de sessie een naam die de groep "
+                       "herkent. Je krijgt een code voor de deelnemers en een sleutel voor jou.</p>"),
+            name, new,
+            html_block("<h2>Een sessie weer openen</h2><p>Vul de code en je sleutel in.</p>"),
+            code, key, reopen,
+        )
+
+    # --- the dashboard ---------------------------------------------------------
+    def _dashboard(self, session, key: str) -> tuple[w.Widget, ...]:
+        code = session.code
+        store = self.store
+        base = w.Text(value=default_base_url(), description="Adres",
+                      layout=w.Layout(width="100%", max_width="32rem"))
+        base.add_class("ztmo-base-url")
+        invite = html_block("", "ztmo-invite")
+
+        def draw_invite(_=None):
+            url = join_url(base.value, code)
+            invite.value = (
+                f'<div class="ztmo-card ztmo-join-card"><p>Ga naar</p>'
+                f'<p class="ztmo-join-url">{esc(url)}</p><p>of scan de code. Sessiecode:</p>'
+                f'<p class="ztmo-session-code">{esc(code)}</p>'
+                f'<div class="ztmo-qr" role="img" aria-label="QR-code naar {esc(url)}">'
+                f"{qr_svg(url)}</div></div>"
+            )
+
+        base.observe(guarded(draw_invite, self._show_error, "qr"), "value")
+        draw_invite()
+        trainer_link = f"{TRAINER_PATH}?{urlencode({'sessie': code, 'sleutel': key})}"
+        count = html_block("", "ztmo-participant-count")
+        status = html_block("", "ztmo-session-status")
+
+        def refresh_count():
+            n = store.participant_count(code)
+            closed = store.get_session(code).closed_at is not None
+            count.value = f"<p><strong>{n}</strong> {'deelnemer' if n == 1 else 'deelnemers'}</p>"
+            status.value = ('<p class="ztmo-notice">Deze sessie is gesloten: niemand kan nog '
+                            "meedoen of antwoorden.</p>" if closed else "")
+
+        words = WordList(store, code, WHAT_IS_HOME)
+        tabs = w.Tab()
+        tab_children, views = [], [refresh_count, words.refresh]
+        for p in self.guide.pijlers:
+            ratings = GroupRatings(store, code, self.guide, p)
+            talk = Wall(store, code, {discussion_activity(p.id, q.id): q.tekst
+                                      for q in self.guide.groepsopdracht.vragen},
+                        "Nog geen aantekeningen.")
+            thoughts = Wall(store, code, {reflection_activity(h.id): f"Handvat {h.nummer}: {h.titel}"
+                                          for h in p.handvatten}, "Nog niets.")
+            views += [ratings.refresh, talk.refresh, thoughts.refresh]
+            tab_children.append(w.VBox([ratings.widget, html_block("<h4>Groepsgesprek</h4>"),
+                                        talk.widget, html_block("<h4>Gedachten per handvat</h4>"),
+                                        thoughts.widget]))
+        tabs.children = tab_children
+        for i, p in enumerate(self.guide.pijlers):
+            tabs.set_title(i, f"{p.nummer}. {p.titel}")
+
+        moderation, refresh_moderation = self._moderation(code, key)
+        views.append(refresh_moderation)
+        self.live = Live(store, code)
+        for view in views:
+            self.live.add(view)
+        self.live.start()
+        return (
+            html_block(f"<h2>{esc(session.name)}</h2>"
+                       f'<p class="ztmo-source">Bewaar deze link om de sessie later weer te openen '
+                       f'(deel hem niet, de sleutel staat erin): <code>{esc(trainer_link)}</code>'
+                       f"</p>", "ztmo-trainer-head"),
+            count, status, invite,
+            html_block('<p class="ztmo-source">Deelnemers met hun telefoon op hetzelfde '
+                       "wifi-netwerk? Zet hierboven het adres van deze laptop in het netwerk "
+                       "(start de server met ZTMO_HOST=0.0.0.0).</p>"), base,
+            group_box("Wat is thuis? – de groep", words.widget),
+            group_box("De pijlers", tabs),
+            moderation,
+            self._session_controls(code, key),
+        )
+
+    def _moderation(self, code: str, key: str):
+        choose = w.Select(options=[], rows=6, layout=w.Layout(width="100%"))
+        choose.add_class("ztmo-moderation-list")
+        hide = w.Button(description="Verbergen")
+        hide.add_class("ztmo-hide")
+        show = w.Button(description="Weer tonen")
+        message = html_block("")
+        current: dict[str, object] = {}
+
+        def refresh():
+            answers = [a for a in self.store.answers(code)
+                       if a.activity.startswith(TEXT_ACTIVITIES)]
+            options = []
+            for a in answers:
+                options.append((answer_label(a), f"{a.participant}|{a.activity}"))
+                current[f"{a.participant}|{a.activity}"] = a
+            if options != list(choose.options):
+                choose.options = options
+
+        def set_hidden(hidden: bool):
+            if not choose.value:
+                message.value = '<p class="ztmo-missing">Kies eerst een antwoord in de lijst.</p>'
+                return
+            participant, activity = choose.value.split("|", 1)
+            self.store.hide_answer(code, key, participant, activity, hidden)
+            message.value = "<p>Verborgen.</p>" if hidden else "<p>Weer zichtbaar.</p>"
+            self.live.poll_once()
+
+        hide.on_click(guarded(lambda _: set_hidden(True), self._show_error, "verbergen"))
+        show.on_click(guarded(lambda _: set_hidden(False), self._show_error, "tonen"))
+        box = group_box("Antwoorden beheren",
+                        html_block("<p>Staat er iets ongepasts of een naam tussen? Kies het "
+                                   "antwoord en verberg het. Het verdwijnt dan uit alle "
+                                   "groepsbeelden.</p>"),
+                        choose, w.HBox([hide, show]), message)
+        return box, refresh
+
+    def _session_controls(self, code: str, key: str) -> w.Widget:
+        download = html_block("", "ztmo-download")
+        export = w.Button(description="Antwoorden downloaden (CSV)")
+        export.add_class("ztmo-export")
+        sure = w.Checkbox(description="Ik weet het zeker", indent=False)
+        close = w.Button(description="Sessie sluiten")
+        close.add_class("ztmo-close-session")
+        delete = w.Button(description="Sessie en antwoorden wissen", button_style="danger")
+        delete.add_class("ztmo-delete-session")
+        message = html_block("")
+
+        def make_csv(_):
+            data = self.store.export(code).to_csv(index=False).encode("utf-8")
+            href = "data:text/csv;charset=utf-8;base64," + base64.b64encode(data).decode()
+            download.value = (f'<p><a download="sessie-{esc(code)}.csv" href="{href}">'
+                              f"Klik hier om het bestand op te slaan</a></p>")
+
+        def need_sure() -> bool:
+            if not sure.value:
+                message.value = '<p class="ztmo-missing">Vink eerst "Ik weet het zeker" aan.</p>'
+            return sure.value
+
+        def close_(_):
+            if need_sure():
+                self.store.close_session(code, key)
+                message.value = "<p>De sessie is gesloten. De antwoorden blijven bewaard.</p>"
+                self.live.poll_once()
+
+        def delete_(_):
+            if need_sure():
+                self.store.delete_session(code, key)
+                if self.live:
+                    self.live.stop()
+                self.body.children = (html_block(
+                    "<h2>De sessie is gewist</h2><p>Alle antwoorden van deze sessie zijn "
+                    "verwijderd.</p>"),)
+
+        export.on_click(guarded(make_csv, self._show_error, "export"))
+        close.on_click(guarded(close_, self._show_error, "sluiten"))
+        delete.on_click(guarded(delete_, self._show_error, "wissen"))
+        return group_box("Afronden",
+                         html_block("<p>Download de antwoorden voor het verslag. Sluit de sessie "
+                                    "aan het eind. Wissen haalt alles weg.</p>"),
+                         export, download, sure, w.HBox([close, delete]), message)
+
+
+def trainer_page(sessie: str = "", sleutel: str = "") -> w.Widget:
+    """The trainer's screen; opens a session directly with ?sessie=CODE&sleutel=KEY."""
+    return launch(lambda p: TrainerScreen(load_guide(), p), ("", sessie, "", sleutel), "trainer")

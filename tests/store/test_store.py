@@ -1,0 +1,450 @@
+"""The store's behaviour, on SQLite and on PostgreSQL (fixture `store`), each on an empty database."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+import textwrap
+from datetime import UTC
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+
+from ztmo.errors import (
+    InvalidAnswer,
+    SessionClosed,
+    StoreUnavailable,
+    UnknownParticipant,
+    UnknownSession,
+    WrongTrainerKey,
+    ZtmoError,
+)
+from ztmo.store import Answer, Session, Store, schema
+from ztmo.store.codes import ALPHABET
+
+from .conftest import reset_database
+
+CODE = re.compile(f"[{ALPHABET}]{{6}}")
+KEY = re.compile(f"[{ALPHABET}]{{10}}")
+TOKEN = re.compile(r"[A-Za-z0-9]{16}")
+
+
+@pytest.fixture
+def session(store: Store) -> Session:
+    return store.create_session("Leernetwerk Utrecht, 3 juni")
+
+
+def table_counts(store: Store) -> dict[str, int]:
+    with store._engine.connect() as conn:
+        return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+                for t in (schema.sessions, schema.participants, schema.answers)}
+
+
+# -- sessions ------------------------------------------------------------------------------
+
+
+def test_codes_and_keys_use_the_readable_alphabet_and_are_unique(store):
+    made = [store.create_session(f"Sessie {i}") for i in range(25)]
+    assert len({s.code for s in made}) == 25
+    for s in made:
+        assert CODE.fullmatch(s.code) and KEY.fullmatch(s.trainer_key)
+        assert not set(s.code + s.trainer_key) & set("0O1IL")
+    assert made[0].created_at.tzinfo is UTC and made[0].closed_at is None
+
+
+def test_get_session_ignores_case_and_spaces_and_never_returns_the_key(store, session):
+    code = session.code
+    found = store.get_session(f" {code[:3].lower()} {code[3:]} ")
+    assert (found.code, found.name, found.trainer_key) == (code, session.name, "")
+    assert found.created_at == session.created_at
+
+
+def test_only_a_hash_of_the_trainer_key_is_stored(store, session):
+    with store._engine.connect() as conn:
+        row = conn.execute(select(schema.sessions)).one()
+    assert session.trainer_key not in str(tuple(row))
+    assert len(row.trainer_key_hash) == 64
+
+
+@pytest.mark.parametrize("code", ["", "ABC", "ZZZZZZ", "0O1IL0", "<script>", None])
+def test_unknown_session_gives_a_dutch_message(store, session, code):
+    for call in (store.get_session, store.join, store.revision, store.answers,
+                 store.participant_count, store.export):
+        with pytest.raises(UnknownSession, match="We vinden geen sessie"):
+            call(code)
+    assert not store.is_participant(code, "A" * 16)
+
+
+def test_a_session_needs_a_name(store):
+    with pytest.raises(ZtmoError, match="naam"):
+        store.create_session("   ")
+
+
+# -- participants --------------------------------------------------------------------------
+
+
+def test_join_gives_anonymous_tokens_and_counts_participants(store, session):
+    tokens = [store.join(session.code) for _ in range(3)]
+    assert all(TOKEN.fullmatch(t) for t in tokens) and len(set(tokens)) == 3
+    assert store.participant_count(session.code) == 3
+    assert all(store.is_participant(session.code.lower(), t) for t in tokens)
+    assert not store.is_participant(session.code, "x" * 16)
+    assert not store.is_participant(session.code, "")
+
+
+def test_nickname_is_optional_stripped_and_limited(store, session):
+    with_name = store.join(session.code, "  Vos  ")
+    without = store.join(session.code, "   ")
+    assert store.nickname(session.code, with_name) == "Vos"
+    assert store.nickname(session.code, without) is None
+    assert store.nickname(session.code, "onbekend") is None
+    assert store.join(session.code, "x" * 30)
+    with pytest.raises(ZtmoError, match="maximaal 30 tekens"):
+        store.join(session.code, "x" * 31)
+    assert store.participant_count(session.code) == 3
+
+
+def test_nothing_but_token_nickname_and_time_is_kept_about_a_person(store):
+    assert [c.name for c in schema.participants.columns] == [
+        "session_code", "token", "nickname", "joined_at"]
+
+
+# -- answers -------------------------------------------------------------------------------
+
+
+def test_saving_again_replaces_the_answer(store, session):
+    token = store.join(session.code)
+    first = store.save_answer(session.code, token, "beoordeling:1", 3)
+    second = store.save_answer(session.code, token, "beoordeling:1", " 5 ")
+    assert isinstance(second, Answer) and second.value == "5"
+    assert second.updated_at >= first.updated_at and second.updated_at.tzinfo is UTC
+    (only,) = store.answers(session.code)
+    assert (only.value, only.participant, only.activity) == ("5", token, "beoordeling:1")
+    assert only.updated_at == second.updated_at
+    assert table_counts(store)["answers"] == 1
+
+
+def test_numbers_are_stored_as_text(store, session):
+    token = store.join(session.code)
+    assert store.save_answer(session.code, token, "a", 4).value == "4"
+    assert store.save_answer(session.code, token, "b", 2.5).value == "2.5"
+
+
+def test_answer_limit_is_500_characters_and_empty_is_refused(store, session):
+    token = store.join(session.code)
+    assert store.save_answer(session.code, token, "open", "x" * 500).value == "x" * 500
+    with pytest.raises(InvalidAnswer, match="maximaal 500 tekens") as too_long:
+        store.save_answer(session.code, token, "open", "x" * 501)
+    assert too_long.value.title
+    for empty in ("", "   ", "\n\t"):
+        with pytest.raises(InvalidAnswer, match="leeg"):
+            store.save_answer(session.code, token, "open", empty)
+    assert [a.value for a in store.answers(session.code)] == ["x" * 500]
+
+
+@pytest.mark.parametrize("activity", ["", "Hoofdletter", "met spatie", "a/b", "x" * 81,
+                                      "regel\n", "é", None])
+def test_activity_must_follow_the_pattern(store, session, activity):
+    token = store.join(session.code)
+    with pytest.raises(InvalidAnswer, match="opdracht"):
+        store.save_answer(session.code, token, activity, "ja")
+
+
+def test_activity_pattern_allows_namespaces(store, session):
+    token = store.join(session.code)
+    for activity in ("beoordeling:pijler-1.handvat_2", "x" * 80, "0"):
+        assert store.save_answer(session.code, token, activity, "ja").activity == activity
+
+
+def test_a_token_only_works_in_its_own_session(store, session):
+    other = store.create_session("Andere groep")
+    stranger = store.join(other.code)
+    with pytest.raises(UnknownParticipant, match="hoort niet bij deze sessie"):
+        store.save_answer(session.code, stranger, "a", "ja")
+    for bad in ("", "kort", "x" * 16, "<script>alert(1)</script>"):
+        with pytest.raises(UnknownParticipant):
+            store.save_answer(session.code, bad, "a", "ja")
+    assert table_counts(store)["answers"] == 0
+
+
+def test_html_and_script_text_is_stored_verbatim(store, session):
+    """Escaping is the UI's job: the store must give back exactly what was typed."""
+    token = store.join(session.code, "<b>Vos</b>")
+    text = "<script>alert('x')</script> & \"quotes\" 'Ω' 😀\nregel twee"
+    store.save_answer(session.code, token, "open", text)
+    (a,) = store.answers(session.code)
+    assert a.value == text and a.nickname == "<b>Vos</b>"
+
+
+@settings(max_examples=40, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=st.text(min_size=1, max_size=520))
+def test_any_text_round_trips_or_gets_a_dutch_refusal(store, session, value):
+    token = store.join(session.code)
+    expected = value.strip()
+    try:
+        saved = store.save_answer(session.code, token, "vrij", value)
+    except InvalidAnswer as refused:
+        assert not expected or len(expected) > 500 or "\x00" in expected or any(
+            0xD800 <= ord(c) <= 0xDFFF for c in expected), str(refused)
+        return
+    assert saved.value == expected
+    assert [a.value for a in store.answers(session.code, "vrij") if a.participant == token] == [
+        expected]
+
+
+def test_answers_filter_by_activity_or_prefix_and_hidden(store, session):
+    a, b = store.join(session.code), store.join(session.code)
+    store.save_answer(session.code, a, "beoordeling:1", 4)
+    store.save_answer(session.code, b, "beoordeling:2", 2)
+    store.save_answer(session.code, a, "beoordelingx:1", 1)   # looks alike, other activity
+    store.save_answer(session.code, a, "reflectie_1", "tekst")
+    store.save_answer(session.code, b, "reflectiex1", "tekst")  # '_' is no wildcard
+    assert [x.activity for x in store.answers(session.code, "beoordeling:")] == [
+        "beoordeling:1", "beoordeling:2"]
+    assert [x.activity for x in store.answers(session.code, "reflectie_1")] == ["reflectie_1"]
+    assert store.answers(session.code, "reflectie_") == []
+    assert len(store.answers(session.code)) == 5
+    store.hide_answer(session.code, session.trainer_key, b, "beoordeling:2")
+    assert [x.activity for x in store.answers(session.code, "beoordeling:",
+                                              include_hidden=False)] == ["beoordeling:1"]
+    hidden = [x for x in store.answers(session.code, "beoordeling:") if x.hidden]
+    assert [x.participant for x in hidden] == [b]
+
+
+def test_answers_come_in_the_order_they_were_last_changed(store, session):
+    a, b = store.join(session.code), store.join(session.code)
+    store.save_answer(session.code, a, "q", "eerst")
+    store.save_answer(session.code, b, "q", "daarna")
+    store.save_answer(session.code, a, "q", "opnieuw")
+    assert [x.value for x in store.answers(session.code, "q")] == ["daarna", "opnieuw"]
+
+
+def test_saving_again_does_not_unhide(store, session):
+    token = store.join(session.code)
+    store.save_answer(session.code, token, "q", "eerst")
+    store.hide_answer(session.code, session.trainer_key, token, "q")
+    again = store.save_answer(session.code, token, "q", "nieuw")
+    assert again.hidden and store.answers(session.code)[0].hidden
+    store.hide_answer(session.code, session.trainer_key, token, "q", hidden=False)
+    assert not store.answers(session.code)[0].hidden
+
+
+def test_revision_increases_on_every_change(store, session):
+    seen = [store.revision(session.code)]
+
+    def changed() -> None:
+        seen.append(store.revision(session.code))
+        assert seen[-1] > seen[-2]
+
+    token = store.join(session.code)
+    changed()
+    store.save_answer(session.code, token, "q", "a")
+    changed()
+    store.save_answer(session.code, token, "q", "a")
+    changed()
+    store.hide_answer(session.code, session.trainer_key, token, "q")
+    changed()
+    store.close_session(session.code, session.trainer_key)
+    changed()
+    with pytest.raises(SessionClosed):
+        store.save_answer(session.code, token, "q", "b")
+    assert store.revision(session.code) == seen[-1]
+
+
+# -- trainer actions -----------------------------------------------------------------------
+
+
+def test_wrong_trainer_key_changes_nothing(store, session):
+    token = store.join(session.code)
+    store.save_answer(session.code, token, "q", "antwoord")
+    before = (store.answers(session.code), store.revision(session.code), table_counts(store))
+    for wrong in ("", "ABCDEFGHJK", session.trainer_key[:-1], None, session.code):
+        with pytest.raises(WrongTrainerKey, match="niets veranderd"):
+            store.hide_answer(session.code, wrong, token, "q")
+        with pytest.raises(WrongTrainerKey):
+            store.close_session(session.code, wrong)
+        with pytest.raises(WrongTrainerKey):
+            store.delete_session(session.code, wrong)
+    after = (store.answers(session.code), store.revision(session.code), table_counts(store))
+    assert after == before
+    assert store.get_session(session.code).closed_at is None
+
+
+def test_trainer_key_ignores_case_and_spaces(store, session):
+    key = session.trainer_key
+    store.close_session(session.code, f" {key[:5].lower()} {key[5:]} ")
+    assert store.get_session(session.code).closed_at is not None
+
+
+def test_closed_session_refuses_join_and_save_but_keeps_answers(store, session):
+    token = store.join(session.code)
+    store.save_answer(session.code, token, "q", "bewaard")
+    store.close_session(session.code, session.trainer_key)
+    closed_at = store.get_session(session.code).closed_at
+    assert closed_at is not None and closed_at.tzinfo is UTC
+    with pytest.raises(SessionClosed, match="gesloten"):
+        store.join(session.code)
+    with pytest.raises(SessionClosed):
+        store.save_answer(session.code, token, "q", "later")
+    store.close_session(session.code, session.trainer_key)  # twice is fine
+    assert store.get_session(session.code).closed_at == closed_at
+    assert [a.value for a in store.answers(session.code)] == ["bewaard"]
+
+
+def test_delete_removes_the_session_its_participants_and_answers(store, session):
+    other = store.create_session("Blijft")
+    for s in (session, other):
+        token = store.join(s.code, "Vos")
+        store.save_answer(s.code, token, "q", "ja")
+    store.delete_session(session.code, session.trainer_key)
+    with pytest.raises(UnknownSession):
+        store.get_session(session.code)
+    assert table_counts(store) == {"sessions": 1, "participants": 1, "answers": 1}
+    assert len(store.answers(other.code)) == 1
+    with pytest.raises(UnknownSession):
+        store.delete_session(session.code, session.trainer_key)
+
+
+def test_export_has_dutch_columns_and_all_answers(store, session):
+    a, b = store.join(session.code, "Vos"), store.join(session.code)
+    store.save_answer(session.code, a, "beoordeling:1", 4)
+    store.save_answer(session.code, b, "open", "<i>hoi</i>")
+    store.hide_answer(session.code, session.trainer_key, b, "open")
+    frame = store.export(session.code)
+    assert list(frame.columns) == ["sessie", "deelnemer", "bijnaam", "activiteit", "waarde",
+                                   "bijgewerkt", "verborgen"]
+    rows = frame.to_dict("records")
+    assert [(r["deelnemer"], r["activiteit"], r["waarde"], bool(r["verborgen"])) for r in rows] == [
+        (a, "beoordeling:1", "4", False), (b, "open", "<i>hoi</i>", True)]
+    assert rows[0]["bijnaam"] == "Vos" and rows[0]["sessie"] == session.code
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", rows[0]["bijgewerkt"])
+    empty = store.export(store.create_session("Leeg").code)
+    assert list(empty.columns) == list(frame.columns) and len(empty) == 0
+
+
+# -- schema, configuration, failures -------------------------------------------------------
+
+
+def test_schema_version_row_is_created_on_first_use(store):
+    store.create_session("x")
+    with store._engine.connect() as conn:
+        assert conn.execute(select(schema.schema_version.c.version)).scalars().all() == [1]
+
+
+def test_migration_hook_runs_for_an_older_database(store_url, monkeypatch):
+    with Store(store_url) as old:
+        old.create_session("oud")  # a database at version 1
+    ran = []
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(schema.MIGRATIONS, 2, lambda conn: ran.append(conn.dialect.name))
+    newer = Store(store_url)
+    assert newer.revision(newer.create_session("nieuw").code) == 0
+    assert len(ran) == 1
+    with newer._engine.connect() as conn:
+        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == 2
+    newer.close()
+
+
+def test_a_database_from_a_newer_version_is_refused(store_url, monkeypatch):
+    with Store(store_url) as current:
+        current.create_session("nieuw")
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 0)
+    with Store(store_url) as old, pytest.raises(StoreUnavailable, match="nieuwere versie"):
+        old.create_session("oud")
+
+
+def test_from_env_uses_the_data_dir(tmp_path):
+    target = tmp_path / "nieuw" / "map"
+    store = Store.from_env({"ZTMO_DATA_DIR": str(target)})
+    store.create_session("x")
+    store.close()
+    assert (target / "ztmo.sqlite3").is_file()
+
+
+def test_from_env_prefers_the_database_url(store_url, tmp_path):
+    store = Store.from_env({"ZTMO_DATABASE_URL": store_url, "ZTMO_DATA_DIR": str(tmp_path / "d")})
+    code = store.create_session("x").code
+    store.close()
+    assert not (tmp_path / "d").exists()
+    with Store(store_url) as again:
+        assert again.get_session(code).name == "x"
+
+
+def test_sqlite_runs_in_wal_mode_with_full_sync(sqlite_store):
+    with sqlite_store._engine.connect() as conn:
+        pragmas = {p: conn.exec_driver_sql(f"PRAGMA {p}").scalar()
+                   for p in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")}
+    assert pragmas == {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1,
+                       "busy_timeout": 10000}
+
+
+@pytest.mark.parametrize("url", [
+    "sqlite:////nergens/bestaat/deze/map/ztmo.sqlite3",
+    "postgresql+psycopg://postgres@127.0.0.1:1/ztmo",
+    "postgres://postgres@127.0.0.1:1/ztmo",
+    "geen-url",
+    "mysql://x@localhost/y",
+])
+def test_unreachable_database_gives_a_calm_dutch_message(url):
+    with pytest.raises(StoreUnavailable) as caught:
+        Store(url).create_session("x")
+    assert "niet verloren" in str(caught.value) and "trainer" in str(caught.value)
+    assert caught.value.title == "Opslaan lukt nu even niet"
+
+
+def test_a_saved_answer_survives_a_killed_process(store, session, store_url):
+    token = store.join(session.code)
+    child = textwrap.dedent("""
+        import sys, time
+        from ztmo.store import Store
+        Store(sys.argv[1]).save_answer(sys.argv[2], sys.argv[3], "vraag.1", "bewaard")
+        print("opgeslagen", flush=True)
+        time.sleep(60)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", child, store_url, session.code, token],
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "opgeslagen"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    assert proc.returncode == -signal.SIGKILL
+    fresh = Store(store_url)
+    assert [(a.participant, a.value) for a in fresh.answers(session.code)] == [(token, "bewaard")]
+    fresh.close()
+
+
+def test_errors_are_dutch_ztmo_errors_with_a_title():
+    for cls in (UnknownSession, SessionClosed, UnknownParticipant, WrongTrainerKey,
+                StoreUnavailable):
+        err = cls()
+        assert isinstance(err, ZtmoError) and err.title and str(err)
+    assert issubclass(InvalidAnswer, ZtmoError) and InvalidAnswer.title
+
+
+@pytest.mark.postgres
+def test_postgres_connections_cut_by_the_server_are_replaced(pg_url):
+    reset_database(pg_url)
+    with Store(pg_url) as store:
+        code = store.create_session("x").code
+        with store._engine.connect() as admin:
+            admin.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            admin.commit()
+        assert store.revision(code) == 0  # pool_pre_ping: a fresh connection, no error
+    reset_database(pg_url)
+
+
+def test_check_trainer_key(store):
+    from ztmo.errors import WrongTrainerKey
+
+    s = store.create_session("Sleutel")
+    store.check_trainer_key(s.code, s.trainer_key.lower())
+    with pytest.raises(WrongTrainerKey):
+        store.check_trainer_key(s.code, "VERKEERD23")
