@@ -52,6 +52,8 @@ test: install-test
 
 bench: install-test
 	$(PY) benchmarks/run.py
+	$(PY) benchmarks/store.py
+	$(PY) benchmarks/live.py
 
 data: install
 	$(PY) scripts/derive_data.py
