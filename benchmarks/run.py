@@ -87,11 +87,11 @@ def measure(browser, preheat: bool, log: Path) -> dict:
     # Same settings as `make serve`, but rooted where the bare notebook lives.
     import subprocess
 
-    from ztmo.serve import voila_argv, voila_env
+    from ztmo.serve import voila_argv
 
     root = make_root()
     settings = replace(ServeSettings(port=server.port, preheat=preheat, pool_size=1), root=root)
-    server.proc = subprocess.Popen(voila_argv(settings, isolated=True), env=voila_env(),
+    server.proc = subprocess.Popen(voila_argv(settings, isolated=True), env=server.env,
                                    cwd=str(root), stdout=log.open("w"),
                                    stderr=subprocess.STDOUT)
     try:
@@ -129,9 +129,10 @@ def memory(browser, log: Path) -> dict:
         page.wait_for_selector(".ztmo-summary svg", timeout=60_000)
         time.sleep(1)
         after = rss_mb(kernel)
+        worker = rss_mb(server.env['ZTMO_CHART_SOCKET'])
         ctx.close()
         del ServeSettings
-        return {"ready": ready, "after_chart": after}
+        return {"ready": ready, "after_chart": after, "worker": worker}
     finally:
         server.stop()
 
@@ -159,6 +160,7 @@ def main() -> int:
         print(f"    ratio app/bare (median): {r['ratio']:.2f}   (target <= 1.3 with preheating)")
     print(f"  app kernel memory (VmRSS): {mem['ready']:.0f} MB when ready; "
           f"{mem['after_chart']:.0f} MB after drawing the summary chart (target <= 150 MB)")
+    print(f"  shared chart renderer (one per server, not per kernel): {mem['worker']:.0f} MB")
     return 0
 
 

@@ -100,3 +100,12 @@ def group_ratings_chart(rows: list[tuple[str, dict[int, int]]], labels: Mapping[
         order=alt.Order("score:Q"),
         tooltip=["handvat:N", "oordeel:N", "aantal:Q"],
     ).properties(width=220, height=alt.Step(30))
+
+
+def render(name: str, **kwargs) -> str:
+    """SVG for a named chart ("ratings", "group_ratings"): from the server's shared
+    renderer when there is one (kernels stay small), else drawn here."""
+    from . import chartd
+
+    svg = chartd.request(name, kwargs)
+    return svg if svg is not None else chartd.draw(name, kwargs)

@@ -78,9 +78,12 @@ def voila_argv(s: ServeSettings, python: str = sys.executable, isolated: bool = 
     return argv
 
 
-def voila_env(base: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment for Voila: our template on JUPYTER_PATH, in front."""
+def voila_env(base: dict[str, str] | None = None, extra: dict[str, str] | None = None
+              ) -> dict[str, str]:
+    """The environment for Voila (and so its kernels): our template on JUPYTER_PATH, in
+    front, plus ``extra`` (such as the shared chart renderer's address)."""
     env = dict(os.environ if base is None else base)
+    env.update(extra or {})
     paths = [str(TEMPLATE_ROOT)] + [p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p]
     env["JUPYTER_PATH"] = os.pathsep.join(paths)
     env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
@@ -111,7 +114,10 @@ def run(s: ServeSettings) -> int:
         print("  (Alleen op deze computer. Deelnemers op hetzelfde wifi-netwerk: "
               "start met ZTMO_HOST=0.0.0.0 make serve)")
     print("  Stoppen: Ctrl+C", flush=True)
+    from . import chartd
+
+    _worker, chart_env = chartd.start(parent=os.getpid())  # Voila keeps this pid after exec
     argv = voila_argv(s)
     os.chdir(s.root)
-    os.execve(argv[0], argv, voila_env())
+    os.execve(argv[0], argv, voila_env(extra=chart_env))
     return 0  # not reached

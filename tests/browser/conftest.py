@@ -28,13 +28,17 @@ def free_port() -> int:
 
 class VoilaServer:
     def __init__(self, port: int, log: Path, preheat: bool = True):
+        from ztmo import chartd
         from ztmo.serve import ServeSettings, voila_argv, voila_env
 
         self.port = port
         self.base = f"http://127.0.0.1:{port}"
         settings = ServeSettings(port=port, preheat=preheat, pool_size=1)
         self.log = log
-        self.proc = subprocess.Popen(voila_argv(settings, isolated=True), env=voila_env(),
+        # Like `make serve`: one shared chart renderer beside the server.
+        self.charts, chart_env = chartd.start()
+        self.env = voila_env(extra=chart_env)
+        self.proc = subprocess.Popen(voila_argv(settings, isolated=True), env=self.env,
                                      cwd=str(REPO), stdout=log.open("w"), stderr=subprocess.STDOUT)
 
     def url(self, rel: str, query: str = "") -> str:
@@ -55,6 +59,7 @@ class VoilaServer:
         raise TimeoutError("Voila did not start:\n" + self.log.read_text()[-3000:])
 
     def stop(self) -> None:
+        self.charts.terminate()
         self.proc.terminate()
         try:
             self.proc.wait(timeout=15)

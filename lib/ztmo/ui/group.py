@@ -104,8 +104,8 @@ class GroupRatings(_View):
             from .. import charts
 
             try:
-                chart = charts.to_svg(charts.group_ratings_chart(
-                    [(short, s.counts) for short, _, s in summaries], labels))
+                chart = charts.render("group_ratings", labels=dict(labels),
+                                      rows=[(short, s.counts) for short, _, s in summaries])
             except Exception:  # noqa: BLE001 - the table carries the same figures
                 log_exception("groepsgrafiek")
         rows = "".join(

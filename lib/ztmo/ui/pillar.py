@@ -203,8 +203,8 @@ class PillarWalk:
             for i, (t, s) in enumerate(rows, start=1)
         )
         try:
-            chart_html = charts.to_svg(charts.ratings_chart(rows, self.guide.beoordeling.vraag,
-                                                            labels))
+            chart_html = charts.render("ratings", rows=rows, question=self.guide.beoordeling.vraag,
+                                       labels=dict(labels))
         except Exception:  # noqa: BLE001 - the table below carries the same facts
             from .base import log_exception
 

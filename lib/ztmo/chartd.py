@@ -1,0 +1,106 @@
+"""One chart renderer shared by all kernels of a server.
+
+Drawing a chart needs altair and vl-convert (a JavaScript engine), about 90 MB per
+process. With thirty participants that is thirty copies. `ztmo serve` therefore starts
+this small renderer once; kernels send it (chart name, arguments) over a local socket
+protected by a random key and get SVG back. Without a renderer (Papermill, Binder,
+JupyterLab) or when it does not answer, the kernel draws the chart itself.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+ENV_ADDRESS = "ZTMO_CHART_SOCKET"
+ENV_KEY = "ZTMO_CHART_KEY"
+TIMEOUT = 20.0  # s: a chart that takes longer is drawn by the kernel itself
+
+
+def _charts():
+    from . import charts
+
+    return {"ratings": charts.ratings_chart, "group_ratings": charts.group_ratings_chart}
+
+
+def draw(name: str, kwargs: dict) -> str:
+    """Build the named chart and render it to SVG, in this process."""
+    from . import charts
+
+    return charts.to_svg(_charts()[name](**kwargs))
+
+
+def request(name: str, kwargs: dict, env: dict[str, str] | None = None) -> str | None:
+    """Ask the shared renderer; None when there is none or it fails (caller draws itself)."""
+    env = os.environ if env is None else env
+    address, key = env.get(ENV_ADDRESS), env.get(ENV_KEY)
+    if not address or not key or not os.path.exists(address):
+        return None
+    from multiprocessing.connection import Client
+
+    try:
+        with Client(address, family="AF_UNIX", authkey=key.encode()) as conn:
+            conn.send((name, kwargs))
+            if not conn.poll(TIMEOUT):
+                return None
+            status, payload = conn.recv()
+    except Exception:  # noqa: BLE001 - any trouble: the kernel draws the chart itself
+        return None
+    return payload if status == "ok" else None
+
+
+def _handle(conn, lock: threading.Lock) -> None:
+    with conn:
+        try:
+            name, kwargs = conn.recv()
+            with lock:  # one JavaScript engine: draw one chart at a time
+                conn.send(("ok", draw(name, kwargs)))
+        except Exception as exc:  # noqa: BLE001 - report to the caller, keep serving
+            try:
+                conn.send(("error", f"{type(exc).__name__}: {exc}"))
+            except OSError:
+                pass
+
+
+def serve(address: str, key: str, parent: int) -> None:
+    """Accept requests until the parent process (the Voila server) is gone."""
+    from multiprocessing.connection import Listener
+
+    def watch_parent() -> None:
+        while True:
+            if os.getppid() != parent:
+                os._exit(0)
+            threading.Event().wait(2)
+
+    threading.Thread(target=watch_parent, daemon=True).start()
+    draw("ratings", {"rows": [("warm-up", 3)], "question": "", "labels": {3: "x"}})
+    lock = threading.Lock()
+    with Listener(address, family="AF_UNIX", authkey=key.encode()) as listener:
+        while True:
+            try:
+                conn = listener.accept()
+            except Exception:  # noqa: BLE001 - a client with a wrong key, or one that left
+                continue
+            threading.Thread(target=_handle, args=(conn, lock), daemon=True).start()
+
+
+def start(parent: int | None = None) -> tuple[subprocess.Popen, dict[str, str]]:
+    """Start the renderer for a server process; returns it and the env for the kernels."""
+    folder = Path(tempfile.mkdtemp(prefix="ztmo-charts-"))
+    os.chmod(folder, 0o700)
+    address, key = str(folder / "charts.sock"), secrets.token_hex(16)
+    env = dict(os.environ, **{ENV_KEY: key})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ztmo.chartd", address, str(parent or os.getpid())],
+        env=env, stdin=subprocess.DEVNULL,
+    )
+    return proc, {ENV_ADDRESS: address, ENV_KEY: key}
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1], os.environ[ENV_KEY], int(sys.argv[2]))
