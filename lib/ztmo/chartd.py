@@ -25,7 +25,9 @@ TIMEOUT = 20.0  # s: a chart that takes longer is drawn by the kernel itself
 def _charts():
     from . import charts
 
-    return {"ratings": charts.ratings_chart, "group_ratings": charts.group_ratings_chart}
+    return {"ratings": charts.ratings_chart, "group_ratings": charts.group_ratings_chart,
+            "preference_profile": charts.preference_profile_chart,
+            "preference_distribution": charts.preference_distribution_chart}
 
 
 def draw(name: str, kwargs: dict) -> str:

@@ -109,3 +109,37 @@ def render(name: str, **kwargs) -> str:
 
     svg = chartd.request(name, kwargs)
     return svg if svg is not None else chartd.draw(name, kwargs)
+
+
+def preference_profile_chart(scores: Mapping[str, float], order: list[str], maximum: float):
+    """A personal learning profile: one bar per preference, scale 0 to the maximum score."""
+    import altair as alt
+
+    data = [{"voorkeur": name, "punten": scores.get(name, 0)} for name in order]
+    base = alt.Chart(alt.Data(values=data)).encode(
+        y=alt.Y("voorkeur:N", sort=order, title=None, axis=alt.Axis(labelFontSize=13)))
+    bars = base.mark_bar(cornerRadiusEnd=4, height=22).encode(
+        x=alt.X("punten:Q", scale=alt.Scale(domain=[0, maximum]), title="Punten uit de scan"),
+        tooltip=["voorkeur:N", "punten:Q"])
+    text = base.mark_text(align="left", dx=5, color=INK).encode(
+        x="punten:Q", text=alt.Text("punten:Q", format="d"))
+    return (bars + text).properties(width=200, height=alt.Step(36))
+
+
+def preference_distribution_chart(first: Mapping[str, int], second: Mapping[str, int],
+                                  order: list[str]):
+    """The group's mix: how many people have each preference first and second."""
+    import altair as alt
+
+    data = [{"voorkeur": name, "keuze": kind, "aantal": counts.get(name, 0)}
+            for kind, counts in (("eerste voorkeur", first), ("tweede voorkeur", second))
+            for name in order]
+    return alt.Chart(alt.Data(values=data)).mark_bar().encode(
+        y=alt.Y("voorkeur:N", sort=order, title=None),
+        yOffset=alt.YOffset("keuze:N", sort=["eerste voorkeur", "tweede voorkeur"]),
+        x=alt.X("aantal:Q", title="Aantal deelnemers", axis=alt.Axis(tickMinStep=1, format="d")),
+        color=alt.Color("keuze:N", title=None, sort=["eerste voorkeur", "tweede voorkeur"],
+                        scale=alt.Scale(range=[ACCENT, "#9cc9c5"]),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=["voorkeur:N", "keuze:N", "aantal:Q"],
+    ).properties(width=200, height=alt.Step(16))

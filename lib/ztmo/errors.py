@@ -115,3 +115,45 @@ class StoreUnavailable(ZtmoError):
             "niet bereikbaar. Wat al bewaard was, gaat niet verloren. Probeer het zo nog "
             "eens, of vraag de trainer om hulp."
         )
+
+
+# --- Learning-preference scan and duos (ztmo.scan) ---------------------------------------
+
+
+def _dutch_list(parts: list[str]) -> str:
+    """'3', '3 en 7', '2, 3 en 7': how a Dutch sentence lists things."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " en " + parts[-1]
+
+
+class IncompleteScan(ZtmoError):
+    """Not every situation of the scan has an answer yet; names them by their number."""
+
+    title = "De scan is nog niet af"
+
+    def __init__(self, missing: list[int] | tuple[int, ...] = ()):
+        self.missing = tuple(missing)
+        which = _dutch_list([str(n) for n in self.missing])
+        lead = f"Je hebt situatie {which} nog niet ingevuld." if which else "De scan is nog niet af."
+        super().__init__(
+            f"{lead} Kies bij elke situatie in elk geval wat je als eerste zou doen."
+        )
+
+
+class InvalidScan(ZtmoError):
+    """Scan answers that cannot be right (unknown or repeated choice); never a full echo."""
+
+    title = "Deze antwoorden kloppen niet"
+
+
+class PairingError(ZtmoError):
+    """Duos cannot be made yet, for instance because fewer than two people take part."""
+
+    title = "Duo's maken lukt nog niet"
+
+    def __init__(self, message: str | None = None):
+        super().__init__(
+            message or "Er zijn nog te weinig deelnemers om duo's te maken. Er zijn minstens "
+            "twee mensen nodig; wacht tot er meer mensen meedoen en probeer het dan opnieuw."
+        )

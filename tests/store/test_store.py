@@ -448,3 +448,10 @@ def test_check_trainer_key(store):
     store.check_trainer_key(s.code, s.trainer_key.lower())
     with pytest.raises(WrongTrainerKey):
         store.check_trainer_key(s.code, "VERKEERD23")
+
+
+def test_participants_in_join_order(store):
+    s = store.create_session("Volgorde")
+    first = store.join(s.code, "Eerste")
+    second = store.join(s.code)
+    assert store.participants(s.code) == [(first, "Eerste"), (second, None)]

@@ -37,3 +37,16 @@ def test_group_chart_counts_per_score_and_keeps_unrated_rows_on_the_axis():
         ("Handvat 1", 2, 1), ("Handvat 1", 4, 2)]
     assert s["encoding"]["y"]["scale"]["domain"] == ["Handvat 1", "Handvat 2"]
     assert "<svg" in charts.to_svg(s)
+
+
+ORDER = ["Kunst afkijken", "Participeren", "Kennis verwerven", "Oefenen", "Ontdekken"]
+
+
+def test_preference_charts_keep_every_preference_on_the_axis():
+    s = charts.preference_profile_chart({"Oefenen": 30.0}, ORDER, 48).to_dict()
+    assert [v["punten"] for v in s["data"]["values"]] == [0, 0, 0, 30.0, 0]
+    d = charts.preference_distribution_chart({"Participeren": 3}, {"Ontdekken": 1}, ORDER).to_dict()
+    values = {(v["voorkeur"], v["keuze"]): v["aantal"] for v in d["data"]["values"]}
+    assert values[("Participeren", "eerste voorkeur")] == 3
+    assert values[("Ontdekken", "tweede voorkeur")] == 1 and len(values) == 10
+    assert "<svg" in charts.to_svg(d)

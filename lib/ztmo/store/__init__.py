@@ -218,6 +218,20 @@ class Store:
 
         return int(self._run(work))
 
+    def participants(self, code: str) -> list[tuple[str, str | None]]:
+        """(token, nickname) of everyone in the session, in the order they joined, so
+        screens can show the same number ("deelnemer 7") for a person everywhere."""
+        code = self._code(code)
+
+        def work(conn: Connection) -> list[tuple[str, str | None]]:
+            self._session_row(conn, code)
+            rows = conn.execute(select(participants.c.token, participants.c.nickname)
+                                .where(participants.c.session_code == code)
+                                .order_by(participants.c.joined_at, participants.c.token))
+            return [(r.token, r.nickname) for r in rows]
+
+        return self._run(work)
+
     def nickname(self, code: str, token: str) -> str | None:
         code = self._code(code)
 

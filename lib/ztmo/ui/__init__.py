@@ -1,7 +1,9 @@
 """ipywidgets components that compose the apps (the thin shell around the pure core)."""
 
+from .learning import duo_app, group_profile_app, scan_app
 from .pillar import PillarWalk, pillar_app
 from .start import start_page
 from .trainer import trainer_page
 
-__all__ = ["PillarWalk", "pillar_app", "start_page", "trainer_page"]
+__all__ = ["PillarWalk", "duo_app", "group_profile_app", "pillar_app", "scan_app", "start_page",
+           "trainer_page"]

@@ -28,9 +28,15 @@ PILLAR_PATHS = {
     2: "pillars/2_dichtbij_thuis.ipynb",
     3: "pillars/3_weer_thuis.ipynb",
 }
+LEARNING = (
+    App("learning_styles/1_leervoorkeuren_scan.ipynb", "Hoe leer jij het liefst?",
+        "Een korte scan met situaties uit je werk: ontdek je leervoorkeur."),
+    App("learning_styles/2_duo_gesprek.ipynb", "Duogesprek",
+        "Praat met iemand die je nog niet kent over hoe jullie leren."),
+    App("learning_styles/3_groepsprofiel.ipynb", "Het leerprofiel van de groep",
+        "Welke mix van voorkeuren heeft de groep, en wat betekent dat?"),
+)
 COMING = (
-    App("learning_styles/", "Hoe leer jij het liefst?",
-        "Ontdek je leervoorkeur en praat erover in duo's.", beschikbaar=False),
     App("regio.ipynb", "Cijfers van je regio",
         "Jeugdhulp met verblijf in jouw jeugdregio, met bronnen.", beschikbaar=False),
 )

@@ -10,7 +10,7 @@ from ..content import Guide, load_guide
 from ..params import Params
 from .base import app_root, error_box, esc, guarded, html_block, launch
 from .group import WordList, group_box
-from .nav import COMING, PILLAR_PATHS, TRAINER, App, card, href
+from .nav import COMING, LEARNING, PILLAR_PATHS, TRAINER, App, card, href
 from .session import PRIVACY, AnswerBox, Live, SessionLink, answer_sink, join, open_session, shared_store
 
 HERE = "index.ipynb"
@@ -35,6 +35,7 @@ def nav_html(guide: Guide, params: Params) -> str:
              kicker=f"Pijler {p.nummer} · {p.doel}")
         for p in guide.pijlers
     )
+    learning = "".join(card(app, HERE, params, kicker="Leervoorkeuren") for app in LEARNING)
     coming = "".join(card(app, HERE, params) for app in COMING)
     trainer = card(TRAINER, HERE, replace(params, sessie="", deelnemer=""))
     return (
@@ -43,6 +44,8 @@ def nav_html(guide: Guide, params: Params) -> str:
         "hoe goed het bij jullie lukt. Aan het eind zie je een overzicht en een vraag "
         "om samen te bespreken.</p>"
         f'<nav class="ztmo-nav" aria-label="Pijlers">{pillars}</nav>'
+        "<h2>Samen leren</h2>"
+        f'<nav class="ztmo-nav" aria-label="Leervoorkeuren">{learning}</nav>'
         "<h2>Straks ook</h2>"
         f'<div class="ztmo-nav">{coming}</div>'
         f'<h2>Voor trainers</h2><div class="ztmo-nav">{trainer}</div>'

@@ -25,7 +25,7 @@ from .start import WHAT_IS_HOME
 
 JOIN_PATH = "voila/render/notebooks/index.ipynb"
 TRAINER_PATH = "voila/render/notebooks/trainer.ipynb"
-TEXT_ACTIVITIES = ("wat_is_thuis", "reflectie:", "gesprek:")
+TEXT_ACTIVITIES = ("wat_is_thuis", "reflectie:", "gesprek:", "duo:")
 
 
 def default_base_url(env: dict[str, str] | None = None) -> str:
@@ -174,6 +174,12 @@ class TrainerScreen:
         for i, p in enumerate(self.guide.pijlers):
             tabs.set_title(i, f"{p.nummer}. {p.titel}")
 
+        from ..preferences import load_scan
+        from .learning import PairingView, PreferenceGroupView
+
+        profile = PreferenceGroupView(store, code, load_scan())
+        duos = PairingView(store, code)
+        views += [profile.refresh, duos.refresh]
         moderation, refresh_moderation = self._moderation(code, key)
         views.append(refresh_moderation)
         self.live = Live(store, code)
@@ -191,6 +197,8 @@ class TrainerScreen:
                        "(start de server met ZTMO_HOST=0.0.0.0).</p>"), base,
             group_box("Wat is thuis? – de groep", words.widget),
             group_box("De pijlers", tabs),
+            group_box("Leervoorkeuren: het profiel van de groep", profile.widget),
+            group_box("Duo's voor het gesprek over leervoorkeuren", duos.widget),
             moderation,
             self._session_controls(code, key),
         )

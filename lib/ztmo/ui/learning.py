@@ -1,0 +1,398 @@
+"""Ruijters' five learning preferences: the scan, the duo talk and the group profile.
+
+The scan's scoring and the pairing are pure (`ztmo.scan`); this module only shows
+them and saves answers through the same sinks as the pillar apps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+
+import ipywidgets as w
+
+from .. import scan as scan_core
+from ..errors import IncompleteScan, PairingError, ZtmoError
+from ..params import Params
+from ..preferences import Scan, load_scan
+from .answers import AnswerSink, LocalAnswers
+from .base import app_root, error_box, esc, guarded, html_block, launch, log_exception
+from .group import _View, group_box
+from .nav import href
+from .session import AnswerBox, Live, SessionLink, answer_sink, open_session, shared_store
+
+SCAN_PATH = "learning_styles/1_leervoorkeuren_scan.ipynb"
+DUO_PATH = "learning_styles/2_duo_gesprek.ipynb"
+GROUP_PATH = "learning_styles/3_groepsprofiel.ipynb"
+FIRST, SECOND = "leervoorkeur:eerste", "leervoorkeur:tweede"
+INSIGHT = "duo:inzicht"
+
+
+def item_activity(item_id: str) -> str:
+    return f"scan:{item_id}"
+
+
+def _session(params: Params) -> tuple[Params, SessionLink | None, list[ZtmoError]]:
+    """The joined session of a page, or None (answers then stay on the page)."""
+    link, problems = open_session(params)
+    if link is None or not link.joined:
+        if link is not None:
+            problems.append(ZtmoError("Je bent nog niet aangemeld bij deze sessie. Ga naar de "
+                                      "startpagina en vul daar de code in."))
+        return replace(params, sessie="", deelnemer=""), None, problems
+    return params, link, problems
+
+
+def _chart(name: str, **kwargs) -> str:
+    from .. import charts
+
+    try:
+        return charts.render(name, **kwargs)
+    except Exception:  # noqa: BLE001 - the text beside every chart carries the figures
+        log_exception(f"grafiek {name}")
+        return '<p class="ztmo-missing">De grafiek kon niet worden getekend.</p>'
+
+
+def _list(items) -> str:
+    return "<ul>" + "".join(f"<li>{esc(x)}</li>" for x in items) + "</ul>"
+
+
+class ScanApp:
+    """One situation at a time; pick what you would do first and second; then a profile."""
+
+    def __init__(self, scan: Scan, params: Params):
+        self.scan = scan
+        self.items = {i.id: i for i in scan.items}
+        self.answers: AnswerSink = LocalAnswers()
+        self.link: SessionLink | None = None
+        self.ranking: dict[str, list[str]] = {}
+        self.order: list[tuple[str, list[str]]] = []
+        self.step = 0
+        self.progress_text = html_block("", "ztmo-progress-text")
+        self.progress = w.IntProgress(min=0, max=len(scan.items), layout=w.Layout(width="100%"))
+        self.progress.add_class("ztmo-progress")
+        self.situation = html_block("", "ztmo-situation")
+        self.first = w.RadioButtons(options=[], value=None, layout=w.Layout(width="100%"))
+        self.first.add_class("ztmo-scan-first")
+        self.second = w.RadioButtons(options=[], value=None, layout=w.Layout(width="100%"))
+        self.second.add_class("ztmo-scan-second")
+        self.prev = w.Button(description="Vorige")
+        self.prev.add_class("ztmo-prev")
+        self.next = w.Button(description="Volgende")
+        self.next.add_class("ztmo-next")
+        buttons = w.HBox([self.prev, self.next])
+        buttons.add_class("ztmo-buttons")
+        self.messages = w.VBox([])
+        self.walk = w.VBox([self.progress_text, self.progress, self.situation,
+                            html_block("<h4>Wat doe je als eerste?</h4>"), self.first,
+                            html_block("<h4>En wat doe je daarna?</h4>"), self.second,
+                            self.messages, buttons])
+        self.walk.add_class("ztmo-walk")
+        self.result = w.VBox([])
+        self.result.add_class("ztmo-profile")
+        self.notices = w.VBox([])
+        self.prev.on_click(guarded(lambda _: self.go(self.step - 1), self.show_error, "vorige"))
+        self.next.on_click(guarded(lambda _: self.go(self.step + 1), self.show_error, "volgende"))
+        self.first.observe(guarded(lambda c: self.choose(0, c["new"]), self.show_error, "keuze"),
+                           "value")
+        self.second.observe(guarded(lambda c: self.choose(1, c["new"]), self.show_error, "keuze"),
+                            "value")
+        self.root = app_root([self.notices, html_block(
+            f"<p>{esc(scan.instructie)}</p>", "ztmo-scan-intro"), self.walk, self.result],
+            "ztmo-scan")
+        self.set_params(params)
+
+    def set_params(self, params: Params) -> None:
+        self.params, self.link, problems = _session(params)
+        self.notices.children = tuple(error_box(e) for e in (*self.params.errors, *problems))
+        self.answers = answer_sink(self.link)
+        token = self.link.token if self.link else "op-deze-pagina"
+        self.order = scan_core.order_for(token, self.scan.items)
+        self.ranking = {}
+        for item_id in self.items:
+            saved = self.answers.get(item_activity(item_id))
+            if saved:
+                self.ranking[item_id] = [x for x in str(saved).split(",") if x][:2]
+        self.go(0)
+
+    def show_error(self, box: w.Widget) -> None:
+        self.messages.children = (box,)
+
+    def choose(self, rank: int, option_id: str | None) -> None:
+        if self._rendering or option_id is None or self.step >= len(self.order):
+            return
+        item_id = self.order[self.step][0]
+        chosen = list(self.ranking.get(item_id, []))
+        while len(chosen) <= rank:
+            chosen.append("")
+        chosen[rank] = option_id
+        if rank == 0 and len(chosen) > 1 and chosen[1] == option_id:
+            chosen[1] = ""
+        if rank == 1 and chosen[0] == option_id:
+            self.messages.children = (html_block('<p class="ztmo-missing">Kies voor "daarna" '
+                                                 "iets anders dan voor \"eerst\".</p>"),)
+            self._render_item()
+            return
+        self.messages.children = ()
+        self.ranking[item_id] = [c for c in chosen if c]
+        self.answers.save(item_activity(item_id), ",".join(self.ranking[item_id]))
+
+    _rendering = False
+
+    def go(self, step: int) -> None:
+        self.step = max(0, min(len(self.order), step))
+        self.messages.children = ()
+        if self.step >= len(self.order):
+            self.finish()
+            return
+        self.walk.layout.display = ""
+        self.result.layout.display = "none"
+        self._render_item()
+
+    def _render_item(self) -> None:
+        item_id, option_ids = self.order[self.step]
+        item = self.items[item_id]
+        texts = {o.id: o.tekst for o in item.options}
+        self.progress.value = self.step + 1
+        self.progress_text.value = f"<p>Situatie {self.step + 1} van {len(self.order)}</p>"
+        self.situation.value = f'<div class="ztmo-card"><p>{esc(item.situatie)}</p></div>'
+        chosen = self.ranking.get(item_id, [])
+        self._rendering = True
+        try:
+            for widget, rank in ((self.first, 0), (self.second, 1)):
+                widget.options = [(texts[o], o) for o in option_ids]
+                widget.value = chosen[rank] if len(chosen) > rank else None
+        finally:
+            self._rendering = False
+        self.prev.disabled = self.step == 0
+        last = self.step == len(self.order) - 1
+        self.next.description = "Bekijk mijn profiel" if last else "Volgende"
+
+    def finish(self) -> None:
+        # Name missing situations by the number this participant saw (their order is shuffled).
+        missing = [n for n, (item_id, _) in enumerate(self.order, start=1)
+                   if not self.ranking.get(item_id)]
+        try:
+            if missing:
+                raise IncompleteScan(missing)
+            profile = scan_core.score(self.ranking, self.scan.items)
+        except ZtmoError as exc:
+            self.step = (missing[0] if missing else len(self.order)) - 1
+            self._render_item()
+            self.show_error(error_box(exc))
+            return
+        self.answers.save(FIRST, profile.first)
+        self.answers.save(SECOND, profile.second)
+        self.walk.layout.display = "none"
+        self.result.layout.display = ""
+        self.result.children = self._profile_children(profile)
+
+    def _profile_children(self, profile) -> list[w.Widget]:
+        first = self.scan.preference(profile.first)
+        second = self.scan.preference(profile.second)
+        order = list(scan_core.PREFERENCES)
+        chart = _chart("preference_profile", scores=dict(profile.scores), order=order,
+                       maximum=4 * len(self.scan.items))
+        table = "".join(f"<tr><td>{esc(n)}</td><td>{profile.scores.get(n, 0):.0f} punten</td></tr>"
+                        for n in order)
+        tie = ""
+        if profile.tie:
+            tie = (f'<p class="ztmo-notice">Je scores voor {esc(" en ".join(profile.tied))} zijn '
+                   "gelijk. Ze passen allebei bij je; lees ze allebei.</p>")
+        back = w.Button(description="Terug naar de situaties")
+        back.add_class("ztmo-prev")
+        back.on_click(guarded(lambda _: self.go(len(self.order) - 1), self.show_error, "terug"))
+        links = (f'<p><a href="{href(SCAN_PATH, DUO_PATH, self.params)}">Verder: het '
+                 f'duogesprek</a> · <a href="{href(SCAN_PATH, GROUP_PATH, self.params)}">Het '
+                 "profiel van de groep</a></p>")
+        return [
+            html_block(
+                f"<h3>Jouw leervoorkeuren</h3>{tie}"
+                f'<div class="ztmo-chart" role="img" aria-label="Staafdiagram van je punten per '
+                f'leervoorkeur">{chart}</div><table class="ztmo-summary-table">{table}</table>'
+                f'<div class="ztmo-card"><span class="ztmo-kicker">Je eerste voorkeur</span>'
+                f"<h3>{esc(first.naam)}</h3><p>{esc(first.beschrijving)}</p>"
+                f"<p><strong>Wat je helpt</strong></p>{_list(first.helpt)}"
+                f"<p><strong>Let op</strong></p>{_list(first.valkuilen)}"
+                f"<p><strong>Tip:</strong> {esc(first.tip)}</p></div>"
+                f'<div class="ztmo-card"><span class="ztmo-kicker">Je tweede voorkeur</span>'
+                f"<h3>{esc(second.naam)}</h3><p>{esc(second.kort)}</p>"
+                f"<p><strong>Tip:</strong> {esc(second.tip)}</p></div>"
+                f'<p class="ztmo-source">{esc(self.scan.bron)}</p>', "ztmo-profile-view"),
+            back, html_block(links, "ztmo-links"),
+        ]
+
+
+def participant_labels(store, code: str) -> dict[str, str]:
+    """What people are called on screen: their nickname, else "deelnemer N" by join order."""
+    return {token: (nick or f"deelnemer {i}")
+            for i, (token, nick) in enumerate(store.participants(code), start=1)}
+
+
+def session_pairs(store, code: str) -> tuple[list[tuple[str, ...]], dict[str, str | None]]:
+    """The duos for a session, from everyone's first preference (None: scan not done)."""
+    firsts = {token: None for token, _ in store.participants(code)}
+    for a in store.answers(code, FIRST):
+        if a.participant in firsts and a.value in scan_core.PREFERENCES:
+            firsts[a.participant] = a.value
+    seed = int(hashlib.sha256(code.encode()).hexdigest()[:8], 16)
+    return scan_core.pair(firsts, seed=seed), firsts
+
+
+class DuoApp:
+    """Who your partner is, what to talk about, and a place to note one insight."""
+
+    def __init__(self, scan: Scan, params: Params):
+        self.scan = scan
+        self.live: Live | None = None
+        self.notices = w.VBox([])
+        self.body = w.VBox([])
+        self.root = app_root([self.notices, self.body], "ztmo-duo")
+        self.set_params(params)
+
+    def set_params(self, params: Params) -> None:
+        if self.live:
+            self.live.stop()
+        self.params, link, problems = _session(params)
+        self.notices.children = tuple(error_box(e) for e in (*self.params.errors, *problems))
+        prompts = html_block(
+            '<div class="ztmo-card"><h3>Zo gaat het gesprek</h3><ol class="ztmo-question-list">'
+            "<li>Vertel elkaar wat je eerste leervoorkeur is, en of je jezelf daarin herkent.</li>"
+            "<li>Geef een voorbeeld: wanneer leerde je in je werk echt iets?</li>"
+            "<li>Wat betekent jullie verschil (of overeenkomst) voor samen leren in het "
+            "leernetwerk?</li></ol></div>", "ztmo-duo-prompts")
+        if link is None:
+            self.body.children = (html_block(
+                "<p>In een groepssessie zie je hier met wie je een duo vormt. Zonder sessie: "
+                "zoek iemand die je nog niet kent en gebruik de vragen hieronder.</p>"), prompts,
+                AnswerBox(INSIGHT, "<h3>Eén inzicht uit jullie gesprek</h3>", LocalAnswers()).root)
+            return
+        store = shared_store()
+        partner = html_block("", "ztmo-partner")
+        me = link.token
+
+        def refresh() -> None:
+            labels = participant_labels(store, link.code)
+            try:
+                pairs, firsts = session_pairs(store, link.code)
+            except PairingError as exc:
+                partner.value = f'<p class="ztmo-notice">{esc(exc)}</p>'
+                return
+            mine = next(group for group in pairs if me in group)
+            others = [t for t in mine if t != me]
+            names = " en ".join(f"<strong>{esc(labels.get(t, '?'))}</strong>" for t in others)
+            waiting = "" if firsts.get(me) else (
+                f'<p class="ztmo-missing">Je hebt de <a href="{href(DUO_PATH, SCAN_PATH, self.params)}">'
+                "scan</a> nog niet af. Dat mag: je praat dan over hoe jij denkt dat je leert.</p>")
+            partner.value = (
+                f'<div class="ztmo-card"><p>Jij bent <strong>{esc(labels.get(me, "?"))}'
+                f"</strong>.</p><p>Jouw gesprekspartner: {names}.</p><p class=\"ztmo-source\">Zoek "
+                "elkaar op: noem je nummer of bijnaam hardop. De duo's kunnen nog veranderen "
+                "zolang mensen de scan invullen.</p></div>" + waiting)
+
+        self.live = Live(store, link.code)
+        self.live.add(refresh)
+        self.live.start()
+        self.body.children = (partner, prompts, AnswerBox(
+            INSIGHT, "<h3>Eén inzicht uit jullie gesprek</h3>", answer_sink(link)).root)
+
+
+class PreferenceGroupView(_View):
+    """The group's mix of first and second preferences, and what it means for meetings."""
+
+    def __init__(self, store, code: str, scan: Scan):
+        super().__init__("ztmo-group-profile")
+        self.store, self.code, self.scan = store, code, scan
+
+    def refresh(self) -> None:
+        first = scan_core.distribution(a.value for a in self.store.answers(self.code, FIRST))
+        second = scan_core.distribution(a.value for a in self.store.answers(self.code, SECOND))
+        key = (tuple(first.items()), tuple(second.items()))
+        self.show(key, lambda: self._html(first, second))
+
+    def _html(self, first: dict[str, int], second: dict[str, int]) -> str:
+        n = sum(first.values())
+        if not n:
+            return '<p class="ztmo-missing">Nog niemand heeft de scan afgerond.</p>'
+        order = list(scan_core.PREFERENCES)
+        chart = _chart("preference_distribution", first=first, second=second, order=order)
+        rows = "".join(f"<tr><td>{esc(p)}</td><td>{first.get(p, 0)} als eerste, "
+                       f"{second.get(p, 0)} als tweede</td></tr>" for p in order)
+        advice = []
+        for pref, reason in scan_core.underserved(first, self.scan):
+            why = ("Niemand in de groep heeft dit als eerste voorkeur." if reason == "afwezig"
+                   else "Een gewone bijeenkomst met presentaties en gesprek past hier slecht bij.")
+            advice.append(f"<h4>{esc(pref.naam)}</h4><p>{esc(why)} {esc(pref.nodig)}</p>"
+                          f"{_list(pref.suggesties)}")
+        advice_html = "".join(advice) or "<p>Alle voorkeuren komen aan bod.</p>"
+        return (f"<p>{n} deelnemers hebben de scan afgerond.</p>"
+                f'<div class="ztmo-chart">{chart}</div>'
+                f'<table class="ztmo-summary-table">{rows}</table>'
+                f"<h3>Wat betekent deze mix voor jullie bijeenkomsten?</h3>{advice_html}")
+
+
+class PairingView(_View):
+    """The trainer's list of duos (and one trio when the group is odd)."""
+
+    def __init__(self, store, code: str):
+        super().__init__("ztmo-pairing-list")
+        self.store, self.code = store, code
+
+    def refresh(self) -> None:
+        labels = participant_labels(self.store, self.code)
+        try:
+            pairs, firsts = session_pairs(self.store, self.code)
+        except PairingError as exc:
+            self.show(str(exc), lambda: f'<p class="ztmo-missing">{esc(exc)}</p>')
+            return
+        rows = tuple(tuple((labels.get(t, "?"), firsts.get(t) or "scan niet af") for t in g)
+                     for g in pairs)
+        self.show(rows, lambda: "<ol>" + "".join(
+            "<li>" + " + ".join(f"{esc(name)} <span class=\"ztmo-badge\">{esc(pref)}</span>"
+                                for name, pref in group) + "</li>" for group in rows) + "</ol>")
+
+
+class GroupProfileApp:
+    def __init__(self, scan: Scan, params: Params):
+        self.scan = scan
+        self.live: Live | None = None
+        self.notices = w.VBox([])
+        self.body = w.VBox([])
+        self.root = app_root([self.notices, self.body], "ztmo-group-profile-app")
+        self.set_params(params)
+
+    def set_params(self, params: Params) -> None:
+        if self.live:
+            self.live.stop()
+        self.params, link, problems = _session(params)
+        self.notices.children = tuple(error_box(e) for e in (*self.params.errors, *problems))
+        overview = html_block("".join(
+            f'<div class="ztmo-card"><h4>{esc(p.naam)}</h4><p>{esc(p.kort)}</p>'
+            f"<p><strong>Brengt:</strong> {esc(p.brengt)}</p>"
+            f"<p><strong>Heeft nodig:</strong> {esc(p.nodig)}</p></div>"
+            for p in self.scan.preferences), "ztmo-preference-overview")
+        if link is None:
+            self.body.children = (html_block(
+                "<p>Het profiel van de groep verschijnt hier als je meedoet met een groepssessie. "
+                "Hieronder staan de vijf leervoorkeuren en wat ze een leernetwerk brengen.</p>"),
+                overview)
+            return
+        view = PreferenceGroupView(shared_store(), link.code, self.scan)
+        self.live = Live(shared_store(), link.code)
+        self.live.add(view.refresh)
+        self.live.start()
+        self.body.children = (group_box("Het leerprofiel van de groep", view.widget),
+                              html_block("<h3>De vijf leervoorkeuren</h3>"), overview)
+
+
+def scan_app(regio: str = "", sessie: str = "", deelnemer: str = "") -> w.Widget:
+    return launch(lambda p: ScanApp(load_scan(), p), (regio, sessie, deelnemer), "scan")
+
+
+def duo_app(regio: str = "", sessie: str = "", deelnemer: str = "") -> w.Widget:
+    return launch(lambda p: DuoApp(load_scan(), p), (regio, sessie, deelnemer), "duo")
+
+
+def group_profile_app(regio: str = "", sessie: str = "", deelnemer: str = "") -> w.Widget:
+    return launch(lambda p: GroupProfileApp(load_scan(), p), (regio, sessie, deelnemer),
+                  "groepsprofiel")
