@@ -22,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, VoilaServer, free_port  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, VoilaServer, free_port
 
 PILLAR = "notebooks/pillars/1_het_allerliefst_thuis.ipynb"
 BARE = "bare.ipynb"

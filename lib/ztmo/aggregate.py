@@ -14,8 +14,7 @@ from dataclasses import dataclass
 SCALE = (1, 2, 3, 4, 5)
 # Small Dutch words that say little on their own in a word list.
 STOPWORDS = frozenset(
-    "de het een en van in op te dat die is je jij ik we wij ze zij er met voor aan als "
-    "bij of maar om ook nog wel niet zijn was wordt naar dan zo waar wat hoe mijn me".split()
+    ["de", "het", "een", "en", "van", "in", "op", "te", "dat", "die", "is", "je", "jij", "ik", "we", "wij", "ze", "zij", "er", "met", "voor", "aan", "als", "bij", "of", "maar", "om", "ook", "nog", "wel", "niet", "zijn", "was", "wordt", "naar", "dan", "zo", "waar", "wat", "hoe", "mijn", "me"]
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 

@@ -86,7 +86,7 @@ def serve(address: str, key: str, parent: int) -> None:
         while True:
             try:
                 conn = listener.accept()
-            except Exception:  # noqa: BLE001 - a client with a wrong key, or one that left
+            except Exception:  # noqa: BLE001, S112 - a client with a wrong key, or one that left
                 continue
             threading.Thread(target=_handle, args=(conn, lock), daemon=True).start()
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .contentfile import Reader, read_yaml
 from .errors import ContentError
 from .paths import data_dir
 
@@ -86,42 +87,7 @@ class Guide:
         raise ContentError(f"Pijler '{key}' bestaat niet. Kies 1, 2 of 3.")
 
 
-class _Reader:
-    """Small helper that knows where it is in the file, for precise messages."""
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def fail(self, where: str, field: str, problem: str) -> ContentError:
-        return ContentError(
-            f"Het inhoudsbestand {self.path.name} is niet in orde: bij {where}, "
-            f"veld '{field}': {problem}"
-        )
-
-    def text(self, node: Any, where: str, field: str) -> str:
-        if not isinstance(node, dict) or field not in node:
-            raise self.fail(where, field, "dit veld ontbreekt.")
-        value = node[field]
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(where, field, "de tekst is leeg.")
-        return value.strip()
-
-    def integer(self, node: dict, where: str, field: str) -> int:
-        value = node.get(field)
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise self.fail(where, field, "hier hoort een geheel getal.")
-        return value
-
-    def items(self, node: Any, where: str, field: str, count: int | None = None) -> list:
-        value = node.get(field) if isinstance(node, dict) else None
-        if not isinstance(value, list) or not value:
-            raise self.fail(where, field, "hier hoort een lijst.")
-        if count is not None and len(value) != count:
-            raise self.fail(where, field, f"er horen precies {count} items te staan, niet {len(value)}.")
-        return value
-
-
-def _unique(reader: _Reader, ids: list[str], where: str) -> None:
+def _unique(reader: Reader, ids: list[str], where: str) -> None:
     seen: set[str] = set()
     for i in ids:
         if i in seen:
@@ -131,7 +97,7 @@ def _unique(reader: _Reader, ids: list[str], where: str) -> None:
 
 def parse_guide(raw: Any, path: Path) -> Guide:
     """Turn the parsed YAML into a Guide, or raise ContentError naming the fault."""
-    r = _Reader(path)
+    r = Reader(path)
     if not isinstance(raw, dict):
         raise r.fail("het begin", "(hele bestand)", "het bestand bevat geen gegevens.")
     principes = tuple(
@@ -224,20 +190,4 @@ def _default_guide() -> Guide:
 
 
 def _load(path: Path) -> Guide:
-    import yaml
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ContentError(f"Het inhoudsbestand {path} ontbreekt.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError(f"Het inhoudsbestand {path} kan niet worden gelezen ({exc}).") from None
-    try:
-        raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"regel {mark.line + 1}, kolom {mark.column + 1}" if mark else "onbekende plek"
-        raise ContentError(
-            f"Het inhoudsbestand {path.name} is geen geldige YAML ({where})."
-        ) from None
-    return parse_guide(raw, path)
+    return parse_guide(read_yaml(path), path)

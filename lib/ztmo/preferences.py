@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .contentfile import Reader, read_yaml
 from .errors import ContentError
 from .paths import data_dir
 
@@ -82,47 +83,7 @@ class Scan:
         )
 
 
-class _Reader:
-    """Knows which file it reads, so every message names file, item and field."""
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def fail(self, where: str, field: str, problem: str) -> ContentError:
-        return ContentError(
-            f"Het inhoudsbestand {self.path.name} is niet in orde: bij {where}, "
-            f"veld '{field}': {problem}"
-        )
-
-    def text(self, node: Any, where: str, field: str) -> str:
-        if not isinstance(node, dict) or field not in node:
-            raise self.fail(where, field, "dit veld ontbreekt.")
-        value = node[field]
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(where, field, "de tekst is leeg.")
-        return value.strip()
-
-    def texts(self, node: dict, where: str, field: str) -> tuple[str, ...]:
-        values = self.items(node, where, field)
-        for k, v in enumerate(values, start=1):
-            if not isinstance(v, str) or not v.strip():
-                raise self.fail(where, field, f"regel {k} van de lijst is leeg.")
-        return tuple(v.strip() for v in values)
-
-    def flag(self, node: dict, where: str, field: str) -> bool:
-        value = node.get(field)
-        if not isinstance(value, bool):
-            raise self.fail(where, field, "hier hoort true of false.")
-        return value
-
-    def items(self, node: Any, where: str, field: str) -> list:
-        value = node.get(field) if isinstance(node, dict) else None
-        if not isinstance(value, list) or not value:
-            raise self.fail(where, field, "hier hoort een lijst.")
-        return value
-
-
-def _preferences(r: _Reader, raw: dict) -> tuple[Preference, ...]:
+def _preferences(r: Reader, raw: dict) -> tuple[Preference, ...]:
     nodes = r.items(raw, "het begin", "voorkeuren")
     if len(nodes) != len(PREFERENCE_KEYS):
         raise r.fail("het begin", "voorkeuren",
@@ -153,7 +114,7 @@ def _preferences(r: _Reader, raw: dict) -> tuple[Preference, ...]:
     return tuple(result)
 
 
-def _item(r: _Reader, node: Any, number: int) -> Item:
+def _item(r: Reader, node: Any, number: int) -> Item:
     where = f"situatie {number}"
     item_id = r.text(node, where, "id")
     where = f"situatie {number} ({item_id[:40]})"
@@ -183,7 +144,7 @@ def _item(r: _Reader, node: Any, number: int) -> Item:
 
 def parse_scan(raw: Any, path: Path) -> Scan:
     """Turn the parsed YAML into a Scan, or raise ContentError naming the fault."""
-    r = _Reader(path)
+    r = Reader(path)
     if not isinstance(raw, dict):
         raise r.fail("het begin", "(hele bestand)", "het bestand bevat geen gegevens.")
     preferences = _preferences(r, raw)
@@ -222,20 +183,4 @@ def _default_scan() -> Scan:
 
 
 def _load(path: Path) -> Scan:
-    import yaml
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ContentError(f"Het inhoudsbestand {path} ontbreekt.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError(f"Het inhoudsbestand {path} kan niet worden gelezen ({exc}).") from None
-    try:
-        raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"regel {mark.line + 1}, kolom {mark.column + 1}" if mark else "onbekende plek"
-        raise ContentError(
-            f"Het inhoudsbestand {path.name} is geen geldige YAML ({where})."
-        ) from None
-    return parse_scan(raw, path)
+    return parse_scan(read_yaml(path), path)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from ztmo import paths, regions
 from ztmo.errors import DataFileError, UnknownRegion
 from ztmo.regions import get_region, load_regions, region_names, suggest

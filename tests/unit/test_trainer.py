@@ -4,9 +4,9 @@ import base64
 
 from tests.unit.test_ui import all_html, with_class
 from tests.unit.test_ui_session import store  # noqa: F401 - fixture
-from ztmo.ui.pillar import discussion_activity
 from ztmo.content import load_guide
 from ztmo.params import resolve
+from ztmo.ui.pillar import discussion_activity
 from ztmo.ui.trainer import TrainerScreen, default_base_url, join_url, trainer_page
 
 
@@ -54,7 +54,7 @@ def test_hide_export_close_and_delete(store):  # noqa: F811
     assert "zei iets" in csv and "verborgen" in csv
     with_class(app, "ztmo-close-session")[0].click()
     assert store.get_session(s.code).closed_at is None  # not without "zeker"
-    sure = [x for x in _walk(app) if getattr(x, "description", "") == "Ik weet het zeker"][0]
+    sure = next(x for x in _walk(app) if getattr(x, "description", "") == "Ik weet het zeker")
     sure.value = True
     with_class(app, "ztmo-close-session")[0].click()
     assert store.get_session(s.code).closed_at is not None

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import html
 import sys
-import traceback
 import threading
+import traceback
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path

@@ -343,7 +343,8 @@ class PairingView(_View):
         try:
             pairs, firsts = session_pairs(self.store, self.code)
         except PairingError as exc:
-            self.show(str(exc), lambda: f'<p class="ztmo-missing">{esc(exc)}</p>')
+            message = str(exc)
+            self.show(message, lambda: f'<p class="ztmo-missing">{esc(message)}</p>')
             return
         rows = tuple(tuple((labels.get(t, "?"), firsts.get(t) or "scan niet af") for t in g)
                      for g in pairs)

@@ -7,9 +7,9 @@ without touching this walk.
 
 from __future__ import annotations
 
-import ipywidgets as w
-
 from dataclasses import replace
+
+import ipywidgets as w
 
 from ..content import Guide, Pillar, load_guide
 from ..errors import ZtmoError

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-import ipywidgets as w
-
 from dataclasses import replace
+
+import ipywidgets as w
 
 from ..content import Guide, load_guide
 from ..params import Params
 from .base import app_root, error_box, esc, guarded, html_block, launch
 from .group import WordList, group_box
 from .nav import COMING, LEARNING, PILLAR_PATHS, TRAINER, App, card, href
-from .session import PRIVACY, AnswerBox, Live, SessionLink, answer_sink, join, open_session, shared_store
+from .session import (
+    PRIVACY,
+    AnswerBox,
+    Live,
+    SessionLink,
+    answer_sink,
+    join,
+    open_session,
+    shared_store,
+)
 
 HERE = "index.ipynb"
 
