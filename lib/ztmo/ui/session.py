@@ -8,7 +8,6 @@ Dutch boxes. Without a session, answers stay on the participant's own page.
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -197,4 +196,3 @@ class Live:
                 failures += 1
                 if failures in (1, 10):
                     log_exception("live groepsbeeld")
-                time.sleep(0)

@@ -150,5 +150,4 @@ class StartPage:
 
 def start_page(regio: str = "", sessie: str = "", deelnemer: str = "") -> w.Widget:
     """The start page app; parameters come from Papermill or the page's link."""
-    guide = load_guide
-    return launch(lambda p: StartPage(guide(), p), (regio, sessie, deelnemer), "startpagina")
+    return launch(lambda p: StartPage(load_guide(), p), (regio, sessie, deelnemer), "startpagina")
