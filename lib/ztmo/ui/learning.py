@@ -239,22 +239,38 @@ def session_pairs(store, code: str) -> tuple[list[tuple[str, ...]], dict[str, st
     return scan_core.pair(firsts, seed=seed), firsts
 
 
-class DuoApp:
-    """Who your partner is, what to talk about, and a place to note one insight."""
+class _SessionPage:
+    """A page of notices over a body whose content depends on the joined session."""
+
+    css_class = ""
 
     def __init__(self, scan: Scan, params: Params):
         self.scan = scan
         self.live: Live | None = None
         self.notices = w.VBox([])
         self.body = w.VBox([])
-        self.root = app_root([self.notices, self.body], "ztmo-duo")
+        self.root = app_root([self.notices, self.body], self.css_class)
         self.set_params(params)
 
-    def set_params(self, params: Params) -> None:
+    def _begin(self, params: Params) -> SessionLink | None:
+        """Stop the old live view, resolve the session, show its problems."""
         if self.live:
             self.live.stop()
         self.params, link, problems = _session(params)
         self.notices.children = tuple(error_box(e) for e in (*self.params.errors, *problems))
+        return link
+
+    def set_params(self, params: Params) -> None:
+        raise NotImplementedError
+
+
+class DuoApp(_SessionPage):
+    """Who your partner is, what to talk about, and a place to note one insight."""
+
+    css_class = "ztmo-duo"
+
+    def set_params(self, params: Params) -> None:
+        link = self._begin(params)
         prompts = html_block(
             '<div class="ztmo-card"><h3>Zo gaat het gesprek</h3><ol class="ztmo-question-list">'
             "<li>Vertel elkaar wat je eerste leervoorkeur is, en of je jezelf daarin herkent.</li>"
@@ -353,20 +369,13 @@ class PairingView(_View):
                                 for name, pref in group) + "</li>" for group in rows) + "</ol>")
 
 
-class GroupProfileApp:
-    def __init__(self, scan: Scan, params: Params):
-        self.scan = scan
-        self.live: Live | None = None
-        self.notices = w.VBox([])
-        self.body = w.VBox([])
-        self.root = app_root([self.notices, self.body], "ztmo-group-profile-app")
-        self.set_params(params)
+class GroupProfileApp(_SessionPage):
+    """The group's learning profile, live, and the five preferences explained."""
+
+    css_class = "ztmo-group-profile-app"
 
     def set_params(self, params: Params) -> None:
-        if self.live:
-            self.live.stop()
-        self.params, link, problems = _session(params)
-        self.notices.children = tuple(error_box(e) for e in (*self.params.errors, *problems))
+        link = self._begin(params)
         overview = html_block("".join(
             f'<div class="ztmo-card"><h4>{esc(p.naam)}</h4><p>{esc(p.kort)}</p>'
             f"<p><strong>Brengt:</strong> {esc(p.brengt)}</p>"
