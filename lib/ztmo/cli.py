@@ -33,6 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
     weg = verbs.add_parser("verwijder", help="verwijder een sessie met alle antwoorden")
     weg.add_argument("code", help="code van de sessie")
     weg.add_argument("--sleutel", required=True, help="sleutel van de trainer")
+
+    from .editions import cli as editie_cli  # cheap: heavy imports happen in run()
+    from . import cli_data
+
+    cli_data.add_parsers(sub)
+    editie_cli.add_parser(sub)
     return parser
 
 
@@ -45,6 +51,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.geen_voorverwarming:
             changes["preheat"] = False
         return serve.run(replace(settings, **changes))
+    if args.command == "editie":
+        from .editions import cli as editie_cli
+
+        return editie_cli.run(args)
+    if args.command in ("data", "regio"):
+        from . import cli_data
+
+        return cli_data.run(args)
     if args.command == "sessie":
         try:
             return sessie(args)

@@ -42,6 +42,14 @@ def in_preheated_kernel() -> bool:
     return os.environ.get("VOILA_PREHEAT", "False") == "True"
 
 
+def in_edition() -> bool:
+    """True while `ztmo editie` executes a notebook for a static (HTML) edition.
+
+    Apps then show plain HTML instead of widgets: a static page has no kernel.
+    """
+    return os.environ.get("ZTMO_EDITIE", "") == "1"
+
+
 def query_string() -> str:
     """The Voila request's query string, or "" outside Voila (Papermill, Lab)."""
     if in_preheated_kernel():

@@ -1,0 +1,1 @@
+"""Static regional editions of the notebooks (`ztmo editie`)."""
