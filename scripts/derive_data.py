@@ -1,4 +1,4 @@
-"""Derive the committed region files in data/regions/ from the shared source CSVs.
+"""Derive the committed files in data/regions/ and data/figures/ from the shared sources.
 
 Why a script: the source files live outside the repo (they are not on users'
 machines), so the small derived CSVs are committed and this script documents,
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import shutil
 import sys
 from collections import Counter
 from pathlib import Path
@@ -20,6 +21,8 @@ REPO = Path(__file__).resolve().parents[1]
 SOURCE_SUBDIR = Path("data") / "jeugdregios" / "regions"
 REGIONS_SOURCE = "jeugdregios_2025.csv"
 MUNICIPALITIES_SOURCE = "gemeente_jeugdregio_2025.csv"
+GEO_SUBDIR = Path("data") / "jeugdregios" / "geo"
+GEO_FILES = ("jeugdregio_2025.topojson", "gemeente_2025.topojson")
 REGION_COLUMNS = ("jz_code", "jz_naam", "n_gemeenten_afgeleid")
 MUNICIPALITY_COLUMNS = ("gm_code", "gm_naam", "jz_code")
 
@@ -97,25 +100,40 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--out",
         type=Path,
-        default=REPO / "data" / "regions",
-        help="uitvoermap (standaard: <repo>/data/regions)",
+        default=REPO / "data",
+        help="gegevensmap om in te schrijven (standaard: <repo>/data)",
     )
     args = parser.parse_args(argv)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from derive_figures import COLUMNS, FiguresSourceError, derive_figures
+
     try:
         region_rows, municipality_rows = derive(args.shared)
-    except DeriveError as exc:
+        names = {row[0]: row[1] for row in municipality_rows}
+        figure_rows = derive_figures(args.shared, names)
+        geo = [args.shared / GEO_SUBDIR / name for name in GEO_FILES]
+        for path in geo:
+            if not path.is_file():
+                raise DeriveError(f"Bronbestand ontbreekt: {path}.")
+    except (DeriveError, FiguresSourceError) as exc:
         print(f"Fout: {exc}", file=sys.stderr)
         return 1
-    args.out.mkdir(parents=True, exist_ok=True)
-    write_csv(args.out / "jeugdregios.csv", ["code", "naam", "n_gemeenten"], region_rows)
+    regions_out, figures_out = args.out / "regions", args.out / "figures"
+    for folder in (regions_out / "geo", figures_out):
+        folder.mkdir(parents=True, exist_ok=True)
+    write_csv(regions_out / "jeugdregios.csv", ["code", "naam", "n_gemeenten"], region_rows)
     write_csv(
-        args.out / "gemeenten.csv",
+        regions_out / "gemeenten.csv",
         ["gm_code", "gm_naam", "jz_code", "afgeleid"],
         municipality_rows,
     )
+    for path in geo:  # boundaries for the maps: verbatim copies
+        shutil.copyfile(path, regions_out / "geo" / path.name)
+    write_csv(figures_out / "cijfers.csv", COLUMNS, figure_rows)
     print(
         f"Geschreven naar {args.out}: {len(region_rows)} regio's, "
-        f"{len(municipality_rows)} gemeenten."
+        f"{len(municipality_rows)} gemeenten, {len(figure_rows)} cijfers, "
+        f"{len(geo)} kaartbestanden."
     )
     return 0
 

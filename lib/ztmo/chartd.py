@@ -23,9 +23,10 @@ TIMEOUT = 20.0  # s: a chart that takes longer is drawn by the kernel itself
 
 
 def _charts():
-    from . import charts
+    from . import charts, maps
 
-    return {"ratings": charts.ratings_chart, "group_ratings": charts.group_ratings_chart,
+    return {"region_map": maps.region_map, "trend": charts.trend_chart,
+            "compare": charts.compare_chart, "ratings": charts.ratings_chart, "group_ratings": charts.group_ratings_chart,
             "preference_profile": charts.preference_profile_chart,
             "preference_distribution": charts.preference_distribution_chart}
 

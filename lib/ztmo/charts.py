@@ -143,3 +143,57 @@ def preference_distribution_chart(first: Mapping[str, int], second: Mapping[str,
                         legend=alt.Legend(orient="bottom")),
         tooltip=["voorkeur:N", "keuze:N", "aantal:Q"],
     ).properties(width=200, height=alt.Step(16))
+
+
+MUTED = "#b9c6cc"
+
+
+def trend_chart(points: list[tuple[str, float | None, str]], title: str):
+    """Bars per period, oldest left. ``points`` is (period, value or None, note); a period
+    without a value keeps its place with the text 'geen cijfer', so gaps stay visible.
+    Bars whose note is not 'definitief' are lighter: provisional or rounded."""
+    import altair as alt
+
+    data = [{"periode": p, "waarde": v, "soort": "definitief" if n == "definitief" else
+             "voorlopig of afgerond", "label": "geen cijfer" if v is None else ""}
+            for p, v, n in points]
+    order = [d["periode"] for d in data]
+    base = alt.Chart(alt.Data(values=data)).encode(
+        x=alt.X("periode:N", sort=order, title=None, axis=alt.Axis(labelAngle=0)))
+    bars = base.mark_bar(cornerRadiusEnd=3).encode(
+        y=alt.Y("waarde:Q", title=title, axis=alt.Axis(format=",d")),
+        color=alt.Color("soort:N", title=None,
+                        scale=alt.Scale(domain=["definitief", "voorlopig of afgerond"],
+                                        range=[ACCENT, "#8fbdb9"]),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("periode:N", title="Periode"),
+                 alt.Tooltip("waarde:Q", title="Aantal", format=",d"),
+                 alt.Tooltip("soort:N", title="Status")],
+    )
+    values = base.mark_text(dy=-8, color=INK, fontSize=12).encode(
+        y=alt.Y("waarde:Q"), text=alt.Text("waarde:Q", format=",d"))
+    gaps = base.mark_text(color="#6b7780", fontSize=12, angle=270, align="left", dx=0).encode(
+        y=alt.value(150), text="label:N").transform_filter("datum.waarde == null")
+    return (bars + values + gaps).properties(width=alt.Step(52), height=220)
+
+
+def compare_chart(rows: list[tuple[str, float, bool]], title: str, percent: bool = False):
+    """Horizontal bars for areas (name, value, highlighted), in the given order; the
+    highlighted ones in the accent colour, the rest grey."""
+    import altair as alt
+
+    fmt = ".1f" if percent else ",.1f"
+    data = [{"gebied": n, "waarde": v, "kleur": "uit" if h else "rest"} for n, v, h in rows]
+    order = [d["gebied"] for d in data]
+    base = alt.Chart(alt.Data(values=data)).encode(
+        y=alt.Y("gebied:N", sort=order, title=None))
+    bars = base.mark_bar(height=16, cornerRadiusEnd=3).encode(
+        x=alt.X("waarde:Q", title=title),
+        color=alt.Color("kleur:N", scale=alt.Scale(domain=["uit", "rest"],
+                                                   range=[ACCENT, MUTED]), legend=None),
+        tooltip=[alt.Tooltip("gebied:N", title="Gebied"),
+                 alt.Tooltip("waarde:Q", title=title, format=fmt)],
+    )
+    text = base.mark_text(align="left", dx=4, color=INK, fontSize=12).encode(
+        x="waarde:Q", text=alt.Text("waarde:Q", format=fmt))
+    return (bars + text).properties(width=240, height=alt.Step(20))

@@ -292,10 +292,12 @@ def test_derive_is_deterministic_and_matches_committed(tmp_path: Path) -> None:
     for out in (first, second):
         result = _derive(out, "--shared", str(SHARED))
         assert result.returncode == 0, result.stderr
-    for name in ("jeugdregios.csv", "gemeenten.csv"):
+    names = ("regions/jeugdregios.csv", "regions/gemeenten.csv", "figures/cijfers.csv",
+             "regions/geo/jeugdregio_2025.topojson", "regions/geo/gemeente_2025.topojson")
+    for name in names:
         data = (first / name).read_bytes()
         assert data == (second / name).read_bytes()
-        assert data == (DATA / "regions" / name).read_bytes(), f"{name} is stale"
+        assert data == (DATA / name).read_bytes(), f"{name} is stale"
 
 
 def test_derive_fails_clearly_without_sources(tmp_path: Path) -> None:

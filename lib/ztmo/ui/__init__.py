@@ -2,8 +2,9 @@
 
 from .learning import duo_app, group_profile_app, scan_app
 from .pillar import PillarWalk, pillar_app
+from .region import region_app
 from .start import start_page
 from .trainer import trainer_page
 
-__all__ = ["PillarWalk", "duo_app", "group_profile_app", "pillar_app", "scan_app", "start_page",
+__all__ = ["PillarWalk", "duo_app", "group_profile_app", "pillar_app", "region_app", "scan_app", "start_page",
            "trainer_page"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
-from ..params import Params
+from ..params import Params, in_edition
 from .base import esc
 
 
@@ -36,16 +36,23 @@ LEARNING = (
     App("learning_styles/3_groepsprofiel.ipynb", "Het leerprofiel van de groep",
         "Welke mix van voorkeuren heeft de groep, en wat betekent dat?"),
 )
-COMING = (
-    App("regio.ipynb", "Cijfers van je regio",
-        "Jeugdhulp met verblijf in jouw jeugdregio, met bronnen.", beschikbaar=False),
-)
+REGION = App("regio.ipynb", "Cijfers van je regio",
+             "Jeugdhulp met verblijf in jouw jeugdregio, met bronnen.")
+COMING: tuple[App, ...] = ()
 TRAINER = App("trainer.ipynb", "Voor de trainer",
               "Start een groepssessie, laat de code zien en volg de antwoorden live.")
 
 
 def href(from_path: str, to_path: str, params: Params) -> str:
-    """A relative link from one notebook to another, with the parameters attached."""
+    """A relative link from one notebook to another, with the parameters attached.
+
+    In a static edition the link goes to the other page's HTML file instead (the region
+    is baked into the edition, so no query string).
+    """
+    if in_edition():
+        from ..editions.layout import page_link
+
+        return esc(page_link(from_path, to_path))
     base = posixpath.dirname(from_path) or "."
     rel = posixpath.relpath(to_path, base)
     return esc(rel + params.link_query())
