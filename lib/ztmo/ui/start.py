@@ -10,7 +10,7 @@ from ..content import Guide, load_guide
 from ..params import Params
 from .base import app_root, error_box, esc, guarded, html_block, launch
 from .group import WordList, group_box
-from .nav import COMING, LEARNING, PILLAR_PATHS, TRAINER, App, card, href
+from .nav import LEARNING, PILLAR_PATHS, REGION, TRAINER, App, card, href
 from .session import (
     PRIVACY,
     AnswerBox,
@@ -45,7 +45,7 @@ def nav_html(guide: Guide, params: Params) -> str:
         for p in guide.pijlers
     )
     learning = "".join(card(app, HERE, params, kicker="Leervoorkeuren") for app in LEARNING)
-    coming = "".join(card(app, HERE, params) for app in COMING)
+    region = card(REGION, HERE, params, kicker="Cijfers")
     trainer = card(TRAINER, HERE, replace(params, sessie="", deelnemer=""))
     return (
         "<h2>Kies een pijler</h2>"
@@ -55,8 +55,8 @@ def nav_html(guide: Guide, params: Params) -> str:
         f'<nav class="ztmo-nav" aria-label="Pijlers">{pillars}</nav>'
         "<h2>Samen leren</h2>"
         f'<nav class="ztmo-nav" aria-label="Leervoorkeuren">{learning}</nav>'
-        "<h2>Straks ook</h2>"
-        f'<div class="ztmo-nav">{coming}</div>'
+        "<h2>Jouw regio</h2>"
+        f'<nav class="ztmo-nav" aria-label="Regio">{region}</nav>'
         f'<h2>Voor trainers</h2><div class="ztmo-nav">{trainer}</div>'
     )
 
