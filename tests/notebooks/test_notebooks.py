@@ -14,7 +14,7 @@ pytestmark = pytest.mark.notebooks
 APPS = ["index.ipynb", "pillars/1_het_allerliefst_thuis.ipynb", "pillars/2_dichtbij_thuis.ipynb",
         "pillars/3_weer_thuis.ipynb", "trainer.ipynb",
         "learning_styles/1_leervoorkeuren_scan.ipynb", "learning_styles/2_duo_gesprek.ipynb",
-        "learning_styles/3_groepsprofiel.ipynb"]
+        "learning_styles/3_groepsprofiel.ipynb", "regio.ipynb"]
 
 
 def execute(rel: str, tmp_path, **parameters) -> dict:

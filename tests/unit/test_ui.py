@@ -84,7 +84,7 @@ def test_start_page_links_to_the_three_pillars_carrying_parameters():
                  "pillars/3_weer_thuis.ipynb"):
         assert f'href="{path}?regio=JZ14"' in html
     assert "Twente" in html
-    assert "ztmo-disabled" in html  # the modules that follow are greyed out
+    assert 'href="regio.ipynb?regio=JZ14"' in html  # the region figures, for this region
 
 
 def test_unknown_region_shows_an_error_box_and_the_app_still_works():

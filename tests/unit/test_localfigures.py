@@ -1,0 +1,95 @@
+"""A region's own figures (template, checks, CLI), `ztmo regio lijst` and the region map."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from ztmo import localfigures, maps
+from ztmo.cli import main
+from ztmo.regions import get_region, load_regions
+from ztmo.ui.region import load_sources, region_page
+
+REPO = Path(__file__).resolve().parents[2]
+TEMPLATE = REPO / "data" / "templates" / "regio_cijfers.csv"
+HEADER = "regio,periode,onderwerp,waarde,eenheid,bron,toelichting\n"
+
+
+def test_the_template_itself_passes_the_check():
+    frame, faults = localfigures.check(TEMPLATE)
+    assert faults == [] and len(frame) == 1 and frame.waarde.isna().all()
+
+
+def test_every_fault_gets_a_line_with_row_and_column(tmp_path):
+    path = tmp_path / "eigen.csv"
+    path.write_text(HEADER
+                    + "Twnte,2024,Pleegzorg,veel,aantal,gemeente,\n"
+                    + "JZ14,24,Pleegzorg,-5,aantal,,\n"
+                    + "Twente,2023,Pleegzorg,1.250,aantal,gemeente,\n"
+                    + "JZ14,2023,pleegzorg,130,aantal,gemeente,\n"
+                    + "JZ14,2023,Deel thuis,120,procent,gemeente,\n", encoding="utf-8")
+    frame, faults = localfigures.check(path)
+    lines = [f.text() for f in faults]
+    assert lines == [
+        "rij 1, kolom 'regio': De regio 'Twnte' kennen we niet. Bedoel je misschien: Twente?",
+        "rij 1, kolom 'waarde': 'veel' is geen getal. Laat het vak leeg als het cijfer "
+        "ontbreekt.",
+        "rij 2, kolom 'periode': '24' is geen jaar (2024) of halfjaar (2024-H1).",
+        "rij 2, kolom 'waarde': -5 is negatief; een aantal kan niet negatief zijn.",
+        "rij 2, kolom 'bron': vul in waar het cijfer vandaan komt.",
+        "rij 4, kolom 'periode': 'pleegzorg' voor 2023 staat er dubbel in (ook in rij 3).",
+        "rij 5, kolom 'waarde': 120 is meer dan 100 procent.",
+    ]
+    assert list(frame.waarde) == [1250.0]  # Dutch thousands separator understood
+
+
+def test_wrong_columns_are_named(tmp_path):
+    path = tmp_path / "eigen.csv"
+    path.write_text("gebied,jaar,waarde\nTwente,2024,5\n", encoding="utf-8")
+    _, faults = localfigures.check(path)
+    assert {f.column for f in faults} == {"regio", "periode", "onderwerp", "eenheid", "bron"}
+    assert all(f.row is None for f in faults)
+
+
+def test_cli_check_exit_codes(tmp_path, capsys):
+    assert main(["data", "controleer", str(TEMPLATE)]) == 0
+    assert "is in orde: 1 cijfers voor JZ14" in capsys.readouterr().out
+    bad = tmp_path / "fout.csv"
+    bad.write_text(HEADER + "Zeeland,2024,Pleegzorg,-1,aantal,regio,\n", encoding="utf-8")
+    assert main(["data", "controleer", str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert "1 fout(en)" in out and "rij 1, kolom 'waarde'" in out
+    assert main(["data", "controleer", str(tmp_path / "nergens.csv")]) == 2
+    assert "ontbreekt" in capsys.readouterr().err
+
+
+def test_regio_lijst_prints_the_42_regions_code_space_name():
+    result = subprocess.run([sys.executable, "-m", "ztmo.cli", "regio", "lijst"],
+                            capture_output=True, text=True, check=True)
+    lines = result.stdout.splitlines()
+    assert lines == [f"{r.code} {r.name}" for r in load_regions()]
+    assert len(lines) == 42 and lines[0] == "JZ01 Groningen"
+
+
+def test_map_highlights_the_region_and_draws_only_its_municipalities():
+    region = get_region("Twente")
+    codes = tuple(m.code for m in region.municipalities)
+    spec = maps.region_map(region.code, codes)
+    regions_layer, gm_layer = spec["layer"]
+    assert len(regions_layer["data"]["values"]["objects"]["jeugdregio_2025"]["geometries"]) == 42
+    drawn = gm_layer["data"]["values"]["objects"]["gemeente_2025"]["geometries"]
+    assert sorted(g["properties"]["statcode"] for g in drawn) == sorted(codes)
+    assert "'JZ14'" in regions_layer["encoding"]["color"]["condition"]["test"]
+
+
+def test_region_page_escapes_local_text_and_says_what_is_missing(tmp_path):
+    own = tmp_path / "eigen.csv"
+    own.write_text(HEADER + 'Twente,2024,"<script>alert(1)</script>",5,aantal,"regio <i>",\n',
+                   encoding="utf-8")
+    page = region_page(load_sources(local_file=str(own)), get_region("Twente"))
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "Eigen cijfers van de regio" in page
+    assert "ztmo-no-own" in page and "Wat ontbreekt nog?" in page
+    assert "ztmo data vernieuwen" in page and "ztmo-no-compare" in page
+    assert page.count("Bron: CBS") >= 5
