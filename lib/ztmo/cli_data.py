@@ -56,8 +56,11 @@ def controleer(path: Path) -> int:
 
 
 def vernieuwen(years: str | None) -> int:
+    """Download from CBS; on any failure the current files stay (RefreshError -> exit 2)."""
+    import os
+
     from .paths import data_dir
-    from .refresh import refresh
+    from .refresh import BASE_URL, refresh
 
     chosen = None
     if years:
@@ -66,6 +69,12 @@ def vernieuwen(years: str | None) -> int:
         except ValueError:
             print(f"'{years}' is geen lijst van jaren, zoals 2022,2023.", file=sys.stderr)
             return 2
-    report = refresh(data_dir(), years=chosen, progress=lambda m: print(m, file=sys.stderr))
-    print(report.summary() if hasattr(report, "summary") else report)
+    base = os.environ.get("ZTMO_CBS_URL", BASE_URL)  # another address: a mirror or a test
+    report = refresh(data_dir(), years=chosen, base_url=base,
+                     progress=lambda m: print(m, file=sys.stderr))
+    years_text = ", ".join(map(str, report.years))
+    print(f"Vernieuwd: {report.rows} cijfers voor {report.regions} regio's ({years_text}); "
+          f"{report.missing} ontbreken bij het CBS.")
+    for path in report.paths:
+        print(f"Geschreven: {path}")
     return 0

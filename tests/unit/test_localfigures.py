@@ -33,8 +33,8 @@ def test_every_fault_gets_a_line_with_row_and_column(tmp_path):
     lines = [f.text() for f in faults]
     assert lines == [
         "rij 1, kolom 'regio': De regio 'Twnte' kennen we niet. Bedoel je misschien: Twente?",
-        "rij 1, kolom 'waarde': 'veel' is geen getal. Laat het vak leeg als het cijfer "
-        "ontbreekt.",
+        ("rij 1, kolom 'waarde': 'veel' is geen getal. Laat het vak leeg als het cijfer "
+        "ontbreekt."),
         "rij 2, kolom 'periode': '24' is geen jaar (2024) of halfjaar (2024-H1).",
         "rij 2, kolom 'waarde': -5 is negatief; een aantal kan niet negatief zijn.",
         "rij 2, kolom 'bron': vul in waar het cijfer vandaan komt.",
@@ -93,3 +93,17 @@ def test_region_page_escapes_local_text_and_says_what_is_missing(tmp_path):
     assert "ztmo-no-own" in page and "Wat ontbreekt nog?" in page
     assert "ztmo data vernieuwen" in page and "ztmo-no-compare" in page
     assert page.count("Bron: CBS") >= 5
+
+
+def test_refresh_offline_says_so_and_keeps_the_data(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    shutil.copytree(REPO / "data" / "figures", tmp_path / "figures")
+    before = (tmp_path / "figures" / "cijfers.csv").read_bytes()
+    monkeypatch.setenv("ZTMO_DATA_PATH", str(tmp_path))
+    monkeypatch.setenv("ZTMO_CBS_URL", "http://127.0.0.1:9/ODataApi/odata")  # nothing listens
+    assert main(["data", "vernieuwen", "--jaren", "2024"]) == 2
+    err = capsys.readouterr().err
+    assert "internetverbinding" in err and "blijven in gebruik" in err
+    assert (tmp_path / "figures" / "cijfers.csv").read_bytes() == before
+    assert not (tmp_path / "figures" / "cbs_vernieuwd.csv").exists()
