@@ -698,6 +698,11 @@ def _validate(figures: pd.DataFrame, mapping: pd.DataFrame, care: _Care,
         raise RefreshError(f"In de nieuwe cijfers staat een regel twee keer. {_KEPT}")
     if mapping.duplicated(["jaar", "gm_code"]).any():
         raise RefreshError(f"In de nieuwe indeling staat een gemeente twee keer. {_KEPT}")
+    from ztmo.figures import validate_rows  # the very checks the app applies when loading
+
+    faults = validate_rows(figures.fillna("").astype(str).to_dict("records"))[1]
+    if faults:
+        raise RefreshError(f"De nieuwe cijfers kloppen niet ({faults[0].text()}). {_KEPT}")
     care_rows = figures[figures["bron_tabel"] == CARE_TABLE]
     for year in care.years:
         present = set(care_rows.loc[care_rows["periode"] == str(year), "regio_code"])
