@@ -18,7 +18,7 @@ from typing import Protocol
 import ipywidgets as w
 
 from ..errors import ZtmoError
-from ..params import Params, in_preheated_kernel, resolve
+from ..params import Params, in_edition, in_preheated_kernel, resolve
 
 GENERIC_PROBLEM = (
     "Dit onderdeel kon niet worden geladen. Probeer de pagina opnieuw te openen. "
@@ -101,15 +101,23 @@ class ParamsApp(Protocol):
     def set_params(self, params: Params) -> None: ...
 
 
-def launch(make: Callable[[Params], ParamsApp], given: tuple[str, str, str], context: str
-           ) -> w.Widget:
+def launch(make: Callable[[Params], ParamsApp], given: tuple[str, str, str], context: str,
+           static: Callable[[Params], str] | None = None) -> w.Widget | object:
     """Build an app for the given (regio, sessie, deelnemer), safely.
+
+    In a static edition (`ztmo editie`, see `in_edition`) there is no kernel behind the
+    page, so ``static`` builds plain HTML instead (an ``IPython.display.HTML``). Errors
+    are not hidden there: the edition renderer must see them and not publish the page.
 
     In a preheated Voila kernel the request (and so the query string) comes later.
     Waiting for it inside the cell would hold the whole page back; instead the app is
     built and shown at once, and a background thread applies the real parameters as
     soon as the request arrives. Elsewhere (Papermill, Lab, Binder) they apply at once.
     """
+    if static is not None and in_edition():
+        from IPython.display import HTML
+
+        return HTML(static(resolve(*given)))
 
     def build() -> w.Widget:
         if in_preheated_kernel():

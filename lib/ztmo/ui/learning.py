@@ -271,12 +271,12 @@ class DuoApp(_SessionPage):
 
     def set_params(self, params: Params) -> None:
         link = self._begin(params)
+        from .static import DUO_QUESTIONS
+
         prompts = html_block(
             '<div class="ztmo-card"><h3>Zo gaat het gesprek</h3><ol class="ztmo-question-list">'
-            "<li>Vertel elkaar wat je eerste leervoorkeur is, en of je jezelf daarin herkent.</li>"
-            "<li>Geef een voorbeeld: wanneer leerde je in je werk echt iets?</li>"
-            "<li>Wat betekent jullie verschil (of overeenkomst) voor samen leren in het "
-            "leernetwerk?</li></ol></div>", "ztmo-duo-prompts")
+            + "".join(f"<li>{esc(q)}</li>" for q in DUO_QUESTIONS) + "</ol></div>",
+            "ztmo-duo-prompts")
         if link is None:
             self.body.children = (html_block(
                 "<p>In een groepssessie zie je hier met wie je een duo vormt. Zonder sessie: "
@@ -396,13 +396,21 @@ class GroupProfileApp(_SessionPage):
 
 
 def scan_app(regio: str = "", sessie: str = "", deelnemer: str = "") -> w.Widget:
-    return launch(lambda p: ScanApp(load_scan(), p), (regio, sessie, deelnemer), "scan")
+    from . import static
+
+    return launch(lambda p: ScanApp(load_scan(), p), (regio, sessie, deelnemer), "scan",
+                  static=lambda p: static.scan_html(load_scan(), p))
 
 
 def duo_app(regio: str = "", sessie: str = "", deelnemer: str = "") -> w.Widget:
-    return launch(lambda p: DuoApp(load_scan(), p), (regio, sessie, deelnemer), "duo")
+    from . import static
+
+    return launch(lambda p: DuoApp(load_scan(), p), (regio, sessie, deelnemer), "duo",
+                  static=static.duo_html)
 
 
 def group_profile_app(regio: str = "", sessie: str = "", deelnemer: str = "") -> w.Widget:
+    from . import static
+
     return launch(lambda p: GroupProfileApp(load_scan(), p), (regio, sessie, deelnemer),
-                  "groepsprofiel")
+                  "groepsprofiel", static=lambda p: static.group_profile_html(load_scan(), p))

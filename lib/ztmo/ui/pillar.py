@@ -268,4 +268,10 @@ def pillar_app(nummer: int, regio: str = "", sessie: str = "", deelnemer: str = 
         guide = load_guide()
         return PillarWalk(guide, guide.pillar(nummer), params)
 
-    return launch(make, (regio, sessie, deelnemer), f"pijler {nummer}")
+    def paper(params: Params) -> str:
+        from .static import pillar_html
+
+        guide = load_guide()
+        return pillar_html(guide, guide.pillar(nummer), params)
+
+    return launch(make, (regio, sessie, deelnemer), f"pijler {nummer}", static=paper)

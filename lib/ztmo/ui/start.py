@@ -150,4 +150,11 @@ class StartPage:
 
 def start_page(regio: str = "", sessie: str = "", deelnemer: str = "") -> w.Widget:
     """The start page app; parameters come from Papermill or the page's link."""
-    return launch(lambda p: StartPage(load_guide(), p), (regio, sessie, deelnemer), "startpagina")
+    from pathlib import Path
+
+    from . import static
+
+    # A static edition links the region page when it has one (the kernel runs beside it).
+    return launch(lambda p: StartPage(load_guide(), p), (regio, sessie, deelnemer), "startpagina",
+                  static=lambda p: static.start_html(load_guide(), p,
+                                                     with_region=Path(REGION.path).is_file()))
