@@ -54,6 +54,7 @@ bench: install-test
 	$(PY) benchmarks/run.py
 	$(PY) benchmarks/store.py
 	$(PY) benchmarks/live.py
+	$(PY) benchmarks/editions.py
 
 data: install
 	$(PY) scripts/derive_data.py

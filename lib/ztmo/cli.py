@@ -34,8 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     weg.add_argument("code", help="code van de sessie")
     weg.add_argument("--sleutel", required=True, help="sleutel van de trainer")
 
-    from .editions import cli as editie_cli  # cheap: heavy imports happen in run()
     from . import cli_data
+    from .editions import cli as editie_cli  # cheap: heavy imports happen in run()
 
     cli_data.add_parsers(sub)
     editie_cli.add_parser(sub)

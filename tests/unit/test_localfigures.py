@@ -107,3 +107,28 @@ def test_refresh_offline_says_so_and_keeps_the_data(tmp_path, monkeypatch, capsy
     assert "internetverbinding" in err and "blijven in gebruik" in err
     assert (tmp_path / "figures" / "cijfers.csv").read_bytes() == before
     assert not (tmp_path / "figures" / "cbs_vernieuwd.csv").exists()
+
+
+def test_region_content_from_yaml_is_shown_with_its_source(tmp_path, monkeypatch):
+    import shutil
+
+    import pytest
+
+    from ztmo import regioninfo
+    from ztmo.errors import ContentError
+    from ztmo.ui.region import info_html
+
+    page = region_page(load_sources(), get_region("Groningen"))
+    assert "Goede voorbeelden uit deze regio" in page and "Het Servicepunt" in page
+    assert "Bron: Brief aan de minister van VWS" in page
+    assert info_html(get_region("Twente")) == ""  # no file: nothing added
+
+    shutil.copytree(REPO / "data" / "regions", tmp_path / "regions")
+    (tmp_path / "regions" / "JZ14.yaml").write_text(
+        "introductie: <b>Welkom</b>\ncontacten:\n  - naam: Team\n", encoding="utf-8")
+    with pytest.raises(ContentError, match="contact 1, veld 'hoe'"):
+        regioninfo.load("JZ14", tmp_path)
+    (tmp_path / "regions" / "JZ14.yaml").write_text("introductie: <b>Welkom</b>\n",
+                                                    encoding="utf-8")
+    monkeypatch.setenv("ZTMO_DATA_PATH", str(tmp_path))
+    assert "&lt;b&gt;Welkom&lt;/b&gt;" in info_html(get_region("Twente"))

@@ -94,6 +94,31 @@ def header_html(region: Region) -> str:
             f"{esc(names)}.</p>{_source(derived.strip())}")
 
 
+def info_html(region: Region) -> str:
+    """The region's own introduction, contacts and good practices, if it has them."""
+    from ..regioninfo import load
+
+    try:
+        info = load(region.code)
+    except ZtmoError as exc:  # the figures still show; the box says what to fix
+        return error_html(exc)
+    if info is None:
+        return ""
+    parts = ['<section class="ztmo-region-info">']
+    if info.introductie:
+        parts.append(f"<p>{esc(info.introductie)}</p>")
+    if info.contacten:
+        items = "".join(f"<li><strong>{esc(c.naam)}</strong>: {esc(c.hoe)}</li>"
+                        for c in info.contacten)
+        parts.append(f"<h3>Contact</h3><ul>{items}</ul>")
+    if info.goede_voorbeelden:
+        items = "".join(f'<li><strong>{esc(p.naam)}</strong>. {esc(p.uitleg)} '
+                        f'<span class="ztmo-source">Bron: {esc(p.bron)}.</span></li>'
+                        for p in info.goede_voorbeelden)
+        parts.append(f"<h3>Goede voorbeelden uit deze regio</h3><ul>{items}</ul>")
+    return "".join(parts) + "</section>"
+
+
 def map_html(region: Region) -> str:
     from ..maps import SOURCE
 
@@ -106,7 +131,7 @@ def map_html(region: Region) -> str:
 def _table(rows, with_period: bool = True) -> str:
     body = "".join(
         f"<tr><td>{esc(fig.indicator_label(r['indicator']))}</td>"
-        + (f"<td>{esc(r['periode'])}</td>" if with_period else "")
+        + (f"<td class=\"ztmo-period\">{esc(r['periode'])}</td>" if with_period else "")
         + f"<td class=\"ztmo-num\">{esc(_value(r))}</td><td class=\"ztmo-source\">"
         f"{esc(fig.describe(r))}</td></tr>"
         for _, r in rows.iterrows())
@@ -129,7 +154,7 @@ def own_html(sources: Sources, region: Region) -> str:
     trend = fig.series(sources.figures.frame, region.code, TREND)
     if trend.waarde.notna().sum() >= 2:
         parts.append(_trend_html(trend, f"{fig.indicator_label(TREND)} in {region.name}"))
-    parts.append("<p>Alle cijfers die we voor deze regio hebben. Onder elk cijfer staat de "
+    parts.append("<p>Alle cijfers die we voor deze regio hebben. Bij elk cijfer staat de "
                  "bron. Een leeg vak betekent: het CBS geeft dit cijfer niet, bijvoorbeeld "
                  "omdat het om heel weinig kinderen gaat.</p>")
     parts.append(_table(frame))
@@ -149,7 +174,8 @@ def municipal_html(sources: Sources, region: Region) -> str:
     rows = rows.assign(naam=rows.regio_code.map(codes)).sort_values(["naam", "periode"])
     body = "".join(
         f"<tr><td>{esc(r['naam'])}</td><td>{esc(fig.indicator_label(r['indicator']))}</td>"
-        f"<td>{esc(r['periode'])}</td><td class=\"ztmo-num\">{esc(_value(r))}</td>"
+        f"<td class=\"ztmo-period\">{esc(r['periode'])}</td>"
+        f"<td class=\"ztmo-num\">{esc(_value(r))}</td>"
         f"<td class=\"ztmo-source\">{esc(fig.describe(r))}</td></tr>"
         for _, r in rows.iterrows())
     meaning = fig.INDICATORS[PROVINCE_FIGURE]
@@ -308,7 +334,7 @@ def region_page(sources: Sources, region: Region, params: Params | None = None) 
     notices = "".join(error_html(n) for n in sources.notices)
     back = f'<p><a href="{href(HERE, START.path, params)}">Terug naar de start</a></p>'
     return "".join([
-        notices, header_html(region), map_html(region), own_html(sources, region),
+        notices, header_html(region), info_html(region), map_html(region), own_html(sources, region),
         municipal_html(sources, region), local_html(sources, region), national_html(sources),
         provinces_html(sources), compare_html(sources, region), missing_html(sources, region),
         back])
