@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import time
@@ -13,11 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.conftest import REPO, skip_or_fail
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, REPO, skip_or_fail  # noqa: F401 - used by tests
 
 
 def free_port() -> int:
@@ -77,18 +72,6 @@ def voila(tmp_path_factory):
         server.stop()
 
 
-@pytest.fixture(scope="session")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        skip_or_fail(f"{CHROMIUM} ontbreekt (Debian-pakket 'chromium')")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        skip_or_fail("playwright is niet geïnstalleerd")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 class Page:
