@@ -14,6 +14,7 @@ Called by scripts/derive_data.py. Rules (see data/README.md):
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from pathlib import Path
 
 SOURCE_SUBDIR = Path("data") / "jeugdzorg_cijfers"
@@ -199,60 +200,65 @@ def _area(row: dict[str, str], municipalities: dict[str, str], where: str
     return None  # COROP areas, municipality-size classes
 
 
-def percentages(shared: Path, municipalities: dict[str, str]) -> list[dict[str, str]]:
-    path = shared / SOURCE_SUBDIR / PERCENTAGES
-    out = []
+def _regional(shared: Path, name: str, municipalities: dict[str, str]
+              ) -> Iterator[tuple[str, dict[str, str], tuple[str, str, str]]]:
+    """(where, row, area) for the rows of a regional extract that name a region we show."""
+    path = shared / SOURCE_SUBDIR / name
     for i, row in enumerate(_read(path), start=2):
         where = f"{path.name}, regel {i}"
         area = _area(row, municipalities, where)
-        if area is None:
-            continue
-        table = row["cbs_tabel"]
-        for column, indicator in PERCENT_COLUMNS.items():
-            value = _number(row[column], f"{where}, kolom {column}")
-            out.append({
-                "regio_code": area[0], "regio_naam": area[1], "regio_type": area[2],
-                "periode": row["periode"], "periode_type": row["periode_type"],
-                "indicator": indicator, "waarde": value, "eenheid": "procent",
-                "leeftijd": PERCENT_AGES[indicator],
-                "status": _status(row["status_cbs"], where),
-                "waarde_type": "exact" if value else "onderdrukt",
-                "bron_tabel": table, "bron": f"https://www.cbs.nl/nl-nl/cijfers/detail/{table}",
-            })
-    return out
+        if area is not None:
+            yield where, row, area
+
+
+def _cbs_row(area: tuple[str, str, str], row: dict[str, str], where: str, *, indicator: str,
+             value: str, unit: str, age: str) -> dict[str, str]:
+    """One output row from a CBS StatLine extract (the table's page is the source)."""
+    table = row["cbs_tabel"]
+    return {
+        "regio_code": area[0], "regio_naam": area[1], "regio_type": area[2],
+        "periode": row["periode"], "periode_type": _period_type(row["periode"]),
+        "indicator": indicator, "waarde": value, "eenheid": unit, "leeftijd": age,
+        "status": _status(row["status_cbs"], where),
+        "waarde_type": "exact" if value else "onderdrukt",
+        "bron_tabel": table, "bron": f"https://www.cbs.nl/nl-nl/cijfers/detail/{table}",
+    }
+
+
+def percentages(shared: Path, municipalities: dict[str, str]) -> list[dict[str, str]]:
+    return [
+        _cbs_row(area, row, where, indicator=indicator, unit="procent",
+                 value=_number(row[column], f"{where}, kolom {column}"),
+                 age=PERCENT_AGES[indicator])
+        for where, row, area in _regional(shared, PERCENTAGES, municipalities)
+        for column, indicator in PERCENT_COLUMNS.items()
+    ]
+
+
+def _count_indicator(row: dict[str, str], where: str) -> tuple[str, str] | None:
+    """(indicator, age band) of a row of the counts extract; None for rows we leave out."""
+    table, form = row["cbs_tabel"], row["vorm_code_cbs"]
+    if table == "85101NED":
+        return "jz_alle_combinaties_totaal", "0-22"
+    if table == "85102NED":
+        return "jz_in_natura_op_peildatum", "0-22"
+    if row["persoonskenmerk"] != "Totaal":
+        return None  # breakdowns by sex and age: too sparse to show
+    if form == "JZ":
+        in_natura = row["vorm_omschrijving"].endswith("in natura")
+        return ("jz_in_natura_totaal" if in_natura else "jz_totaal"), "0-22"
+    if form in FORMS:
+        return FORMS[form], FORM_AGES[form[:2]]
+    raise FiguresSourceError(f"{where}: onbekende vorm '{form}'.")
 
 
 def counts(shared: Path, municipalities: dict[str, str]) -> list[dict[str, str]]:
-    path = shared / SOURCE_SUBDIR / COUNTS
     out = []
-    for i, row in enumerate(_read(path), start=2):
-        where = f"{path.name}, regel {i}"
-        area = _area(row, municipalities, where)
-        if area is None:
-            continue
-        table, form = row["cbs_tabel"], row["vorm_code_cbs"]
-        if table == "85101NED":
-            indicator, age = "jz_alle_combinaties_totaal", "0-22"
-        elif table == "85102NED":
-            indicator, age = "jz_in_natura_op_peildatum", "0-22"
-        elif row["persoonskenmerk"] != "Totaal":
-            continue  # breakdowns by sex and age: too sparse to show
-        elif form == "JZ":
-            in_natura = row["vorm_omschrijving"].endswith("in natura")
-            indicator, age = ("jz_in_natura_totaal" if in_natura else "jz_totaal"), "0-22"
-        elif form in FORMS:
-            indicator, age = FORMS[form], FORM_AGES[form[:2]]
-        else:
-            raise FiguresSourceError(f"{where}: onbekende vorm '{form}'.")
-        value = _number(row["aantal_jongeren"], where)
-        out.append({
-            "regio_code": area[0], "regio_naam": area[1], "regio_type": area[2],
-            "periode": row["periode"], "periode_type": _period_type(row["periode"]),
-            "indicator": indicator, "waarde": value, "eenheid": "jongeren", "leeftijd": age,
-            "status": _status(row["status_cbs"], where),
-            "waarde_type": "exact" if value else "onderdrukt",
-            "bron_tabel": table, "bron": f"https://www.cbs.nl/nl-nl/cijfers/detail/{table}",
-        })
+    for where, row, area in _regional(shared, COUNTS, municipalities):
+        found = _count_indicator(row, where)
+        if found is not None:
+            out.append(_cbs_row(area, row, where, indicator=found[0], age=found[1],
+                                unit="jongeren", value=_number(row["aantal_jongeren"], where)))
     return out
 
 

@@ -6,14 +6,12 @@ shown is escaped; nothing is loaded from another host (the style is inlined).
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 from html.parser import HTMLParser
-from pathlib import Path
 
+from ..markup import esc, theme_css
 from . import layout
 
 SITE_TITLE = "Zo thuis mogelijk opgroeien"
@@ -57,12 +55,6 @@ body { margin: 0; color: var(--ztmo-ink); background: #f6f8f9;
 """
 
 
-@lru_cache(maxsize=1)
-def theme_css() -> str:
-    """The house style of the apps (lib/ztmo/ui/theme.css), read once."""
-    return (Path(__file__).resolve().parents[1] / "ui" / "theme.css").read_text(encoding="utf-8")
-
-
 def page_css() -> str:
     return PAGE_CSS + theme_css()
 
@@ -70,10 +62,6 @@ def page_css() -> str:
 def dutch_date(day: date | datetime) -> str:
     """'23 november 2026'."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def frame(title: str, body: str, bar: str = "", footer: str = "") -> str:

@@ -6,34 +6,23 @@ an app into a Dutch message, and the technical details go to the server log.
 
 from __future__ import annotations
 
-import html
 import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable
-from functools import lru_cache
-from pathlib import Path
 from typing import Protocol
 
 import ipywidgets as w
 
 from ..errors import ZtmoError
+from ..markup import esc
+from ..markup import theme_css as _css
 from ..params import Params, in_edition, in_preheated_kernel, resolve
 
 GENERIC_PROBLEM = (
     "Dit onderdeel kon niet worden geladen. Probeer de pagina opnieuw te openen. "
     "Blijft het misgaan? Meld het dan aan de trainer."
 )
-
-
-def esc(text: object) -> str:
-    """Escape any text before it goes into HTML (participant text is untrusted)."""
-    return html.escape(str(text), quote=True)
-
-
-@lru_cache(maxsize=1)
-def _css() -> str:
-    return (Path(__file__).with_name("theme.css")).read_text(encoding="utf-8")
 
 
 def style() -> w.HTML:

@@ -348,6 +348,8 @@ class RegionApp:
 
     def __init__(self, params: Params, local_file: str = ""):
         self.local_file = local_file
+        self._sources: Sources | None = None  # read once, on the first region shown
+        self._shown = ""
         self.params = params
         self.messages = html_block("")
         options = [("Kies een jeugdregio", "")] + [(r.name, r.code) for r in load_regions()]
@@ -362,23 +364,25 @@ class RegionApp:
         self.params = params
         self.messages.value = "".join(error_html(e) for e in params.errors)
         if params.regio_code:
-            self.picker.value = params.regio_code  # draws through _picked
-            self.show(params.regio_code)
+            self.picker.value = params.regio_code  # keep the picker in step with the page
+            self.show(params.regio_code)  # no-op when the picker's event already drew it
         else:
             self.page.value = ('<p>Kies hierboven een van de 42 jeugdregio\'s. Je ziet dan de '
                                "cijfers van die regio, met de bron bij elk cijfer.</p>")
 
     def _picked(self, change) -> None:
-        if change["new"] and change["new"] != getattr(self, "_shown", ""):
+        if change["new"]:
             self.show(change["new"])
 
     def show(self, code: str) -> None:
-        if getattr(self, "_shown", "") == code:
+        if self._shown == code:
             return
         self._shown = code
         try:
             region = get_region(code)
-            sources = load_sources(local_file=self.local_file)
+            if self._sources is None:
+                self._sources = load_sources(local_file=self.local_file)
+            sources = self._sources
             params = Params(regio=region.name, regio_code=region.code, sessie=self.params.sessie,
                             deelnemer=self.params.deelnemer)
             self.page.value = region_page(sources, region, params)
@@ -391,7 +395,7 @@ class RegionApp:
 
 
 def static_page(regio: str, local_file: str = "") -> str:
-    """The page for a static edition: no widgets, the chosen region or a list of all."""
+    """The page for a static edition: no widgets; an unknown region becomes an error box."""
     try:
         region = get_region(regio)
     except ZtmoError as exc:
