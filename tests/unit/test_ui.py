@@ -134,3 +134,15 @@ def test_preheated_kernel_shows_the_app_at_once_and_applies_the_request_later(mo
         if t.name == "ztmo-params":
             t.join(10)
     assert "Amsterdam-Amstelland" in with_class(app, "ztmo-error")[0].value
+
+
+def test_the_participant_apps_do_not_import_pandas():
+    """Only the region app needs pandas; importing it for every kernel cost ~48 MB each."""
+    import subprocess
+    import sys
+
+    code = ("import sys, ztmo.ui; from ztmo.ui import pillar_app, start_page, scan_app; "
+            "print('pandas' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "False"

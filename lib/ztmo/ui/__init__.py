@@ -2,9 +2,16 @@
 
 from .learning import duo_app, group_profile_app, scan_app
 from .pillar import PillarWalk, pillar_app
-from .region import region_app
 from .start import start_page
 from .trainer import trainer_page
 
-__all__ = ["PillarWalk", "duo_app", "group_profile_app", "pillar_app", "region_app", "scan_app", "start_page",
-           "trainer_page"]
+__all__ = ["PillarWalk", "duo_app", "group_profile_app", "pillar_app", "region_app", "scan_app",
+           "start_page", "trainer_page"]
+
+
+def region_app(*args, **kwargs):
+    """The region app (see `ui.region`). Imported on use: it needs pandas, which the other
+    apps do not, so their kernels stay small and start fast."""
+    from .region import region_app as app
+
+    return app(*args, **kwargs)
