@@ -1,0 +1,1 @@
+/* Identity and navigation helpers (see ztmo.ui.journey). */

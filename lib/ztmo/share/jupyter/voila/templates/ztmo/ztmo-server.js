@@ -1,0 +1,1 @@
+/* Server-side helpers: kernel shutdown on leaving, lost-connection notice. */
