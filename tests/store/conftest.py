@@ -24,7 +24,11 @@ from typing import Any, Self
 import pytest
 
 from tests.conftest import skip_or_fail
+from ztmo import activities
 from ztmo.store import Store
+
+# Distinct registered free-text activities: concurrent writers each save these in turn.
+SAVE_KEYS = sorted(activities.free_text_keys())
 
 TEST_URL_VAR = "ZTMO_TEST_DATABASE_URL"
 
@@ -144,7 +148,8 @@ def participant_worker(url: str, code: str, n_answers: int, barrier: Any, result
         latencies = []
         for i in range(n_answers):
             start = time.perf_counter()
-            store.save_answer(code, token, f"vraag.{i}", f"antwoord {i} van {token}")
+            store.save_answer(code, token, SAVE_KEYS[i % len(SAVE_KEYS)],
+                              f"antwoord {i} van {token}")
             latencies.append(time.perf_counter() - start)
         ended = time.time()
         store.close()

@@ -28,6 +28,10 @@ from ztmo.store.codes import ALPHABET
 
 from .conftest import reset_database
 
+# Real, registered activities (the store refuses keys nobody registered).
+Q = "reflectie:allerliefst_thuis.1"
+OPEN = "reflectie:weer_thuis.3"
+R1, R2 = "beoordeling:allerliefst_thuis.1", "beoordeling:allerliefst_thuis.2"
 CODE = re.compile(f"[{ALPHABET}]{{6}}")
 KEY = re.compile(f"[{ALPHABET}]{{10}}")
 TOKEN = re.compile(r"[A-Za-z0-9]{16}")
@@ -110,7 +114,7 @@ def test_nickname_is_optional_stripped_and_limited(store, session):
 
 def test_nothing_but_token_nickname_and_time_is_kept_about_a_person(store):
     assert [c.name for c in schema.participants.columns] == [
-        "session_code", "token", "nickname", "joined_at"]
+        "session_code", "token", "nickname", "joined_at", "last_seen"]
 
 
 # -- answers -------------------------------------------------------------------------------
@@ -118,56 +122,72 @@ def test_nothing_but_token_nickname_and_time_is_kept_about_a_person(store):
 
 def test_saving_again_replaces_the_answer(store, session):
     token = store.join(session.code)
-    first = store.save_answer(session.code, token, "beoordeling:1", 3)
-    second = store.save_answer(session.code, token, "beoordeling:1", " 5 ")
+    first = store.save_answer(session.code, token, R1, 3)
+    second = store.save_answer(session.code, token, R1, " 5 ")
     assert isinstance(second, Answer) and second.value == "5"
     assert second.updated_at >= first.updated_at and second.updated_at.tzinfo is UTC
     (only,) = store.answers(session.code)
-    assert (only.value, only.participant, only.activity) == ("5", token, "beoordeling:1")
+    assert (only.value, only.participant, only.activity) == ("5", token, R1)
     assert only.updated_at == second.updated_at
     assert table_counts(store)["answers"] == 1
 
 
 def test_numbers_are_stored_as_text(store, session):
     token = store.join(session.code)
-    assert store.save_answer(session.code, token, "a", 4).value == "4"
-    assert store.save_answer(session.code, token, "b", 2.5).value == "2.5"
+    assert store.save_answer(session.code, token, R1, 4).value == "4"
+    assert store.save_answer(session.code, token, R2, "?").value == "?"  # weet ik niet
 
 
 def test_answer_limit_is_500_characters_and_empty_is_refused(store, session):
     token = store.join(session.code)
-    assert store.save_answer(session.code, token, "open", "x" * 500).value == "x" * 500
+    assert store.save_answer(session.code, token, OPEN, "x" * 500).value == "x" * 500
     with pytest.raises(InvalidAnswer, match="maximaal 500 tekens") as too_long:
-        store.save_answer(session.code, token, "open", "x" * 501)
+        store.save_answer(session.code, token, OPEN, "x" * 501)
     assert too_long.value.title
     for empty in ("", "   ", "\n\t"):
         with pytest.raises(InvalidAnswer, match="leeg"):
-            store.save_answer(session.code, token, "open", empty)
+            store.save_answer(session.code, token, OPEN, empty)
     assert [a.value for a in store.answers(session.code)] == ["x" * 500]
 
 
 @pytest.mark.parametrize("activity", ["", "Hoofdletter", "met spatie", "a/b", "x" * 81,
-                                      "regel\n", "é", None])
-def test_activity_must_follow_the_pattern(store, session, activity):
+                                      "regel\n", "é", None, "beoordeling:onbekend.9",
+                                      "vrij"])
+def test_only_registered_activities_are_kept(store, session, activity):
     token = store.join(session.code)
     with pytest.raises(InvalidAnswer, match="opdracht"):
         store.save_answer(session.code, token, activity, "ja")
 
 
-def test_activity_pattern_allows_namespaces(store, session):
+def test_every_registered_activity_can_be_saved_with_a_value_of_its_kind(store, session):
+    from ztmo import activities
+
     token = store.join(session.code)
-    for activity in ("beoordeling:pijler-1.handvat_2", "x" * 80, "0"):
-        assert store.save_answer(session.code, token, activity, "ja").activity == activity
+    sample = {activities.RATING: "3", activities.TEXT: "ja"}
+    for key, act in activities.registry().items():
+        value = sample.get(act.kind) or act.choices[0]
+        assert store.save_answer(session.code, token, key, value).activity == key
+    assert len(store.answers(session.code)) == len(activities.registry())
+
+
+@pytest.mark.parametrize("activity,value", [
+    (R1, "6"), (R1, "0"), (R1, "vier"), ("leervoorkeur:eerste", "Zwemmen"),
+    ("scan:s01", "zz"), ("scan:s01", "a,a"), ("wat_is_thuis", "x" * 201)])
+def test_a_value_that_does_not_fit_its_activity_is_refused(store, session, activity, value):
+    token = store.join(session.code)
+    with pytest.raises(InvalidAnswer):
+        store.save_answer(session.code, token, activity, value)
+    assert store.answers(session.code) == []
 
 
 def test_a_token_only_works_in_its_own_session(store, session):
     other = store.create_session("Andere groep")
     stranger = store.join(other.code)
     with pytest.raises(UnknownParticipant, match="hoort niet bij deze sessie"):
-        store.save_answer(session.code, stranger, "a", "ja")
+        store.save_answer(session.code, stranger, Q, "ja")
     for bad in ("", "kort", "x" * 16, "<script>alert(1)</script>"):
         with pytest.raises(UnknownParticipant):
-            store.save_answer(session.code, bad, "a", "ja")
+            store.save_answer(session.code, bad, Q, "ja")
     assert table_counts(store)["answers"] == 0
 
 
@@ -175,7 +195,7 @@ def test_html_and_script_text_is_stored_verbatim(store, session):
     """Escaping is the UI's job: the store must give back exactly what was typed."""
     token = store.join(session.code, "<b>Vos</b>")
     text = "<script>alert('x')</script> & \"quotes\" 'Ω' 😀\nregel twee"
-    store.save_answer(session.code, token, "open", text)
+    store.save_answer(session.code, token, OPEN, text)
     (a,) = store.answers(session.code)
     assert a.value == text and a.nickname == "<b>Vos</b>"
 
@@ -187,50 +207,47 @@ def test_any_text_round_trips_or_gets_a_dutch_refusal(store, session, value):
     token = store.join(session.code)
     expected = value.strip()
     try:
-        saved = store.save_answer(session.code, token, "vrij", value)
+        saved = store.save_answer(session.code, token, OPEN, value)
     except InvalidAnswer as refused:
         assert not expected or len(expected) > 500 or "\x00" in expected or any(
             0xD800 <= ord(c) <= 0xDFFF for c in expected), str(refused)
         return
     assert saved.value == expected
-    assert [a.value for a in store.answers(session.code, "vrij") if a.participant == token] == [
+    assert [a.value for a in store.answers(session.code, OPEN) if a.participant == token] == [
         expected]
 
 
 def test_answers_filter_by_activity_or_prefix_and_hidden(store, session):
     a, b = store.join(session.code), store.join(session.code)
-    store.save_answer(session.code, a, "beoordeling:1", 4)
-    store.save_answer(session.code, b, "beoordeling:2", 2)
-    store.save_answer(session.code, a, "beoordelingx:1", 1)   # looks alike, other activity
-    store.save_answer(session.code, a, "reflectie_1", "tekst")
-    store.save_answer(session.code, b, "reflectiex1", "tekst")  # '_' is no wildcard
-    assert [x.activity for x in store.answers(session.code, "beoordeling:")] == [
-        "beoordeling:1", "beoordeling:2"]
-    assert [x.activity for x in store.answers(session.code, "reflectie_1")] == ["reflectie_1"]
-    assert store.answers(session.code, "reflectie_") == []
-    assert len(store.answers(session.code)) == 5
-    store.hide_answer(session.code, session.trainer_key, b, "beoordeling:2")
+    store.save_answer(session.code, a, R1, 4)
+    store.save_answer(session.code, b, R2, 2)
+    store.save_answer(session.code, a, Q, "tekst")
+    assert [x.activity for x in store.answers(session.code, "beoordeling:")] == [R1, R2]
+    assert [x.activity for x in store.answers(session.code, Q)] == [Q]
+    assert store.answers(session.code, "reflectie:allerliefst_thuis.1_") == []
+    assert len(store.answers(session.code)) == 3
+    store.hide_answer(session.code, session.trainer_key, b, R2)
     assert [x.activity for x in store.answers(session.code, "beoordeling:",
-                                              include_hidden=False)] == ["beoordeling:1"]
+                                              include_hidden=False)] == [R1]
     hidden = [x for x in store.answers(session.code, "beoordeling:") if x.hidden]
     assert [x.participant for x in hidden] == [b]
 
 
 def test_answers_come_in_the_order_they_were_last_changed(store, session):
     a, b = store.join(session.code), store.join(session.code)
-    store.save_answer(session.code, a, "q", "eerst")
-    store.save_answer(session.code, b, "q", "daarna")
-    store.save_answer(session.code, a, "q", "opnieuw")
-    assert [x.value for x in store.answers(session.code, "q")] == ["daarna", "opnieuw"]
+    store.save_answer(session.code, a, Q, "eerst")
+    store.save_answer(session.code, b, Q, "daarna")
+    store.save_answer(session.code, a, Q, "opnieuw")
+    assert [x.value for x in store.answers(session.code, Q)] == ["daarna", "opnieuw"]
 
 
 def test_saving_again_does_not_unhide(store, session):
     token = store.join(session.code)
-    store.save_answer(session.code, token, "q", "eerst")
-    store.hide_answer(session.code, session.trainer_key, token, "q")
-    again = store.save_answer(session.code, token, "q", "nieuw")
+    store.save_answer(session.code, token, Q, "eerst")
+    store.hide_answer(session.code, session.trainer_key, token, Q)
+    again = store.save_answer(session.code, token, Q, "nieuw")
     assert again.hidden and store.answers(session.code)[0].hidden
-    store.hide_answer(session.code, session.trainer_key, token, "q", hidden=False)
+    store.hide_answer(session.code, session.trainer_key, token, Q, hidden=False)
     assert not store.answers(session.code)[0].hidden
 
 
@@ -243,16 +260,16 @@ def test_revision_increases_on_every_change(store, session):
 
     token = store.join(session.code)
     changed()
-    store.save_answer(session.code, token, "q", "a")
+    store.save_answer(session.code, token, Q, "a")
     changed()
-    store.save_answer(session.code, token, "q", "a")
+    store.save_answer(session.code, token, Q, "a")
     changed()
-    store.hide_answer(session.code, session.trainer_key, token, "q")
+    store.hide_answer(session.code, session.trainer_key, token, Q)
     changed()
     store.close_session(session.code, session.trainer_key)
     changed()
     with pytest.raises(SessionClosed):
-        store.save_answer(session.code, token, "q", "b")
+        store.save_answer(session.code, token, Q, "b")
     assert store.revision(session.code) == seen[-1]
 
 
@@ -261,11 +278,11 @@ def test_revision_increases_on_every_change(store, session):
 
 def test_wrong_trainer_key_changes_nothing(store, session):
     token = store.join(session.code)
-    store.save_answer(session.code, token, "q", "antwoord")
+    store.save_answer(session.code, token, Q, "antwoord")
     before = (store.answers(session.code), store.revision(session.code), table_counts(store))
     for wrong in ("", "ABCDEFGHJK", session.trainer_key[:-1], None, session.code):
         with pytest.raises(WrongTrainerKey, match="niets veranderd"):
-            store.hide_answer(session.code, wrong, token, "q")
+            store.hide_answer(session.code, wrong, token, Q)
         with pytest.raises(WrongTrainerKey):
             store.close_session(session.code, wrong)
         with pytest.raises(WrongTrainerKey):
@@ -283,14 +300,14 @@ def test_trainer_key_ignores_case_and_spaces(store, session):
 
 def test_closed_session_refuses_join_and_save_but_keeps_answers(store, session):
     token = store.join(session.code)
-    store.save_answer(session.code, token, "q", "bewaard")
+    store.save_answer(session.code, token, Q, "bewaard")
     store.close_session(session.code, session.trainer_key)
     closed_at = store.get_session(session.code).closed_at
     assert closed_at is not None and closed_at.tzinfo is UTC
     with pytest.raises(SessionClosed, match="gesloten"):
         store.join(session.code)
     with pytest.raises(SessionClosed):
-        store.save_answer(session.code, token, "q", "later")
+        store.save_answer(session.code, token, Q, "later")
     store.close_session(session.code, session.trainer_key)  # twice is fine
     assert store.get_session(session.code).closed_at == closed_at
     assert [a.value for a in store.answers(session.code)] == ["bewaard"]
@@ -300,7 +317,7 @@ def test_delete_removes_the_session_its_participants_and_answers(store, session)
     other = store.create_session("Blijft")
     for s in (session, other):
         token = store.join(s.code, "Vos")
-        store.save_answer(s.code, token, "q", "ja")
+        store.save_answer(s.code, token, Q, "ja")
     store.delete_session(session.code, session.trainer_key)
     with pytest.raises(UnknownSession):
         store.get_session(session.code)
@@ -312,15 +329,15 @@ def test_delete_removes_the_session_its_participants_and_answers(store, session)
 
 def test_export_has_dutch_columns_and_all_answers(store, session):
     a, b = store.join(session.code, "Vos"), store.join(session.code)
-    store.save_answer(session.code, a, "beoordeling:1", 4)
-    store.save_answer(session.code, b, "open", "<i>hoi</i>")
-    store.hide_answer(session.code, session.trainer_key, b, "open")
+    store.save_answer(session.code, a, R1, 4)
+    store.save_answer(session.code, b, OPEN, "<i>hoi</i>")
+    store.hide_answer(session.code, session.trainer_key, b, OPEN)
     frame = store.export(session.code)
     assert list(frame.columns) == ["sessie", "deelnemer", "bijnaam", "activiteit", "waarde",
                                    "bijgewerkt", "verborgen"]
     rows = frame.to_dict("records")
     assert [(r["deelnemer"], r["activiteit"], r["waarde"], bool(r["verborgen"])) for r in rows] == [
-        (a, "beoordeling:1", "4", False), (b, "open", "<i>hoi</i>", True)]
+        (a, R1, "4", False), (b, OPEN, "<i>hoi</i>", True)]
     assert rows[0]["bijnaam"] == "Vos" and rows[0]["sessie"] == session.code
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", rows[0]["bijgewerkt"])
     empty = store.export(store.create_session("Leeg").code)
@@ -333,21 +350,68 @@ def test_export_has_dutch_columns_and_all_answers(store, session):
 def test_schema_version_row_is_created_on_first_use(store):
     store.create_session("x")
     with store._engine.connect() as conn:
-        assert conn.execute(select(schema.schema_version.c.version)).scalars().all() == [1]
+        assert conn.execute(select(schema.schema_version.c.version)).scalars().all() == [schema.SCHEMA_VERSION]
 
 
 def test_migration_hook_runs_for_an_older_database(store_url, monkeypatch):
     with Store(store_url) as old:
-        old.create_session("oud")  # a database at version 1
+        old.create_session("oud")  # a database at the current version
     ran = []
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(schema.MIGRATIONS, 2, lambda conn: ran.append(conn.dialect.name))
+    nxt = schema.SCHEMA_VERSION + 1
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", nxt)
+    monkeypatch.setitem(schema.MIGRATIONS, nxt, lambda conn: ran.append(conn.dialect.name))
     newer = Store(store_url)
     assert newer.revision(newer.create_session("nieuw").code) == 0
     assert len(ran) == 1
     with newer._engine.connect() as conn:
-        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == 2
+        assert conn.execute(select(schema.schema_version.c.version)).scalar_one() == nxt
     newer.close()
+
+
+def test_a_version_1_database_is_migrated_and_keeps_its_answers(store_url):
+    """Version 1 (as the first release made it): no last_seen, no session_state."""
+    from sqlalchemy import (Boolean, Column, DateTime, Integer, MetaData, String, Table, Text,
+                            create_engine)
+
+    from ztmo.store import codes
+    from ztmo.store.engine import normalise_url
+
+    v1 = MetaData()
+    Table("schema_version", v1, Column("version", Integer, nullable=False))
+    Table("sessions", v1, Column("code", String(6), primary_key=True),
+          Column("name", String(100)), Column("trainer_key_hash", String(64)),
+          Column("created_at", DateTime(timezone=True)), Column("closed_at", DateTime(timezone=True)),
+          Column("revision", Integer))
+    Table("participants", v1, Column("session_code", String(6), primary_key=True),
+          Column("token", String(16), primary_key=True), Column("nickname", String(30)),
+          Column("joined_at", DateTime(timezone=True)))
+    Table("answers", v1, Column("session_code", String(6), primary_key=True),
+          Column("participant", String(16), primary_key=True),
+          Column("activity", String(80), primary_key=True), Column("value", Text),
+          Column("updated_at", DateTime(timezone=True)), Column("hidden", Boolean))
+    from datetime import datetime
+    engine = create_engine(normalise_url(store_url))
+    now = datetime(2026, 5, 12, 9, 30)
+    with engine.begin() as conn:
+        v1.create_all(conn)
+        conn.execute(v1.tables["schema_version"].insert().values(version=1))
+        conn.execute(v1.tables["sessions"].insert().values(
+            code="KMPT23", name="Oud", trainer_key_hash=codes.hashlib.sha256(b"ABCDEFGHJK")
+            .hexdigest(), created_at=now, closed_at=None, revision=3))
+        conn.execute(v1.tables["participants"].insert().values(
+            session_code="KMPT23", token="A" * 16, nickname=None, joined_at=now))
+        conn.execute(v1.tables["answers"].insert().values(
+            session_code="KMPT23", participant="A" * 16, activity=Q, value="bewaard",
+            updated_at=now, hidden=False))
+    engine.dispose()
+    with Store(store_url) as store:
+        snap = store.snapshot("KMPT23")
+        assert [a.value for a in snap.answers] == ["bewaard"]
+        assert snap.people[0].last_seen is None
+        store.touch("KMPT23", "A" * 16)
+        store.update_state("KMPT23", "test", lambda old: "1")
+        assert store.snapshot("KMPT23").state == {"test": "1"}
+        assert store.snapshot("KMPT23").people[0].last_seen is not None
 
 
 def test_a_database_from_a_newer_version_is_refused(store_url, monkeypatch):
@@ -402,7 +466,7 @@ def test_a_saved_answer_survives_a_killed_process(store, session, store_url):
     child = textwrap.dedent("""
         import sys, time
         from ztmo.store import Store
-        Store(sys.argv[1]).save_answer(sys.argv[2], sys.argv[3], "vraag.1", "bewaard")
+        Store(sys.argv[1]).save_answer(sys.argv[2], sys.argv[3], "reflectie:weer_thuis.1", "bewaard")
         print("opgeslagen", flush=True)
         time.sleep(60)
     """)

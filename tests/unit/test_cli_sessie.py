@@ -46,7 +46,7 @@ def test_export_writes_utf8_csv(data_dir, tmp_path, capsys):
     code, _ = new_session(capsys)
     with Store.from_env() as store:
         token = store.join(code, "Zoë")
-        store.save_answer(code, token, "open", "Één, twee; \"drie\"")
+        store.save_answer(code, token, "reflectie:weer_thuis.1", "Één, twee; \"drie\"")
     target = tmp_path / "uit.csv"
     assert cli.main(["sessie", "export", code.lower(), "--csv", str(target)]) == 0
     assert "1 antwoorden" in capsys.readouterr().out

@@ -36,14 +36,16 @@ from ..errors import (
     UnknownSession,
     WrongTrainerKey,
 )
+from .. import activities
 from . import codes, schema
 from .engine import WRITE_OPTION, database_url, is_retryable, make_engine
-from .schema import SchemaTooNew, answers, participants, sessions
+from .schema import SchemaTooNew, answers, participants, session_state, sessions
+from .snapshot import Person, Snapshot
 
 if TYPE_CHECKING:
     import pandas
 
-__all__ = ["Answer", "Session", "Store"]
+__all__ = ["Answer", "Person", "Session", "Snapshot", "Store"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -173,6 +175,7 @@ class Store:
         def work(conn: Connection) -> None:
             self._trainer_row(conn, code, trainer_key)
             conn.execute(answers.delete().where(answers.c.session_code == code))
+            conn.execute(session_state.delete().where(session_state.c.session_code == code))
             conn.execute(participants.delete().where(participants.c.session_code == code))
             conn.execute(sessions.delete().where(sessions.c.code == code))
 
@@ -248,8 +251,7 @@ class Store:
                     value: str | int | float) -> Answer:  # noqa: PYI041 - says what callers pass
         """Insert or replace this participant's answer; ``hidden`` stays as the trainer set it."""
         code = self._code(code)
-        activity = codes.check_activity(activity)
-        text = codes.check_value(value)
+        text = codes.check_value(activities.get(activity).check(value))
         now = _now()
 
         def work(conn: Connection) -> Answer:
@@ -318,6 +320,79 @@ class Store:
                 self._bump(conn, code)
 
         self._run(work, write=True)
+
+    # -- the whole state, for live views ------------------------------------------------
+
+    def snapshot(self, code: str) -> Snapshot:
+        """Session, participants, answers and session state in one read transaction."""
+        code = self._code(code)
+
+        def work(conn: Connection) -> Snapshot:
+            row = self._session_row(conn, code)
+            people = tuple(
+                Person(r.token, r.nickname, r.joined_at, r.last_seen, n)
+                for n, r in enumerate(conn.execute(
+                    select(participants).where(participants.c.session_code == code)
+                    .order_by(participants.c.joined_at, participants.c.token)), start=1))
+            nick = {p.token: p.nickname for p in people}
+            rows = conn.execute(select(answers).where(answers.c.session_code == code)
+                                .order_by(answers.c.updated_at, answers.c.participant,
+                                          answers.c.activity))
+            given = tuple(Answer(r.session_code, r.participant, r.activity, r.value,
+                                 r.updated_at, bool(r.hidden), nick.get(r.participant))
+                          for r in rows)
+            state = {r.key: r.value for r in conn.execute(
+                select(session_state.c.key, session_state.c.value)
+                .where(session_state.c.session_code == code))}
+            return Snapshot(code=code, name=row.name, revision=int(row.revision),
+                            closed=row.closed_at is not None, people=people, answers=given,
+                            state=state, taken_at=_now())
+
+        return self._run(work)
+
+    def touch(self, code: str, token: str) -> None:
+        """Note that this participant's app is alive (no revision bump: nothing to redraw)."""
+        code = self._code(code)
+        if not codes.is_token(token):
+            return
+
+        def work(conn: Connection) -> None:
+            conn.execute(participants.update().where(
+                participants.c.session_code == code, participants.c.token == token)
+                .values(last_seen=_now()))
+
+        self._run(work, write=True)
+
+    def update_state(self, code: str, key: str, change: Callable[[str | None], str | None]
+                     ) -> str | None:
+        """Read-modify-write one piece of session state in one write transaction.
+
+        ``change`` gets the stored value (or None) and returns the new one (None: no
+        change). Writers are serialised (BEGIN IMMEDIATE on SQLite, a row lock on the
+        session in PostgreSQL), so two kernels never both extend the duo pairs.
+        """
+        code = self._code(code)
+
+        def work(conn: Connection) -> str | None:
+            lock = select(sessions.c.code).where(sessions.c.code == code)
+            if conn.dialect.name == "postgresql":
+                lock = lock.with_for_update()
+            if conn.execute(lock).first() is None:
+                raise UnknownSession(code)
+            old = conn.execute(select(session_state.c.value).where(
+                session_state.c.session_code == code, session_state.c.key == key)).scalar()
+            new = change(old)
+            if new is None or new == old:
+                return old
+            stmt = _insert(conn)(session_state).values(session_code=code, key=key, value=new,
+                                                       updated_at=_now())
+            conn.execute(stmt.on_conflict_do_update(
+                index_elements=[session_state.c.session_code, session_state.c.key],
+                set_={"value": stmt.excluded.value, "updated_at": stmt.excluded.updated_at}))
+            self._bump(conn, code)
+            return new
+
+        return self._run(work, write=True)
 
     def export(self, code: str) -> pandas.DataFrame:
         """All answers of a session as a table with Dutch column names (for CSV)."""

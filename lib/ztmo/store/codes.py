@@ -10,6 +10,7 @@ import hmac
 import re
 import secrets
 import string
+import unicodedata
 
 from ..errors import InvalidAnswer, InvalidNickname, ZtmoError
 
@@ -110,12 +111,22 @@ def check_value(value: str | float) -> str:
     return text
 
 
+def display_nickname(nickname: str | None) -> str:
+    """A nickname without control, format or direction characters (such as the right-to-left
+    override, which can make text read backwards on a screen), spaces collapsed."""
+    if not nickname:
+        return ""
+    kept = "".join(ch for ch in nickname if unicodedata.category(ch)[0] not in ("C",)
+                   or ch == " ")
+    return " ".join(kept.split())
+
+
 def check_nickname(nickname: str | None) -> str | None:
     if nickname is None:
         return None
     if not isinstance(nickname, str):
         raise InvalidNickname("Deze bijnaam kunnen we niet gebruiken. Kies een andere.")
-    text = nickname.strip()
+    text = display_nickname(nickname)
     if not text:
         return None
     if len(text) > MAX_NICKNAME:

@@ -56,7 +56,7 @@ sessions = Table(
     "sessions", metadata,
     Column("code", String(6), primary_key=True),
     Column("name", String(100), nullable=False),
-    Column("trainer_key_hash", String(64), nullable=False),
+    Column("trainer_key_hash", String(200), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("closed_at", UTCDateTime, nullable=True),
     Column("revision", Integer, nullable=False, default=0),
@@ -69,6 +69,8 @@ participants = Table(
     Column("token", String(16), primary_key=True),
     Column("nickname", String(30), nullable=True),
     Column("joined_at", UTCDateTime, nullable=False),
+    # When this participant's app last said it is alive: who is still in the room.
+    Column("last_seen", UTCDateTime, nullable=True),
 )
 
 answers = Table(
@@ -84,9 +86,32 @@ answers = Table(
                          ondelete="CASCADE"),
 )
 
-SCHEMA_VERSION = 1
+# Presenter state and other per-session data that is not one participant's answer
+# (the duo pairs, later the trainer's current activity and what is revealed).
+session_state = Table(
+    "session_state", metadata,
+    Column("session_code", String(6), ForeignKey("sessions.code", ondelete="CASCADE"),
+           primary_key=True),
+    Column("key", String(40), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+SCHEMA_VERSION = 2
+
+
+def _to_v2(conn: Connection) -> None:
+    """Version 2: participants.last_seen, the session_state table, longer key hashes."""
+    conn.execute(text("ALTER TABLE participants ADD COLUMN last_seen "
+                      + ("TIMESTAMP WITH TIME ZONE" if conn.dialect.name == "postgresql"
+                         else "DATETIME")))
+    session_state.create(conn)
+    if conn.dialect.name == "postgresql":  # SQLite does not enforce VARCHAR lengths
+        conn.execute(text("ALTER TABLE sessions ALTER COLUMN trainer_key_hash TYPE VARCHAR(200)"))
+
+
 # version n -> function that brings a database from version n-1 to n (inside one transaction).
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _to_v2}
 
 # Any constant will do: serialises schema creation between processes on PostgreSQL.
 _PG_LOCK_ID = 7_461_001
