@@ -67,11 +67,82 @@ def test_get_session_ignores_case_and_spaces_and_never_returns_the_key(store, se
     assert found.created_at == session.created_at
 
 
-def test_only_a_hash_of_the_trainer_key_is_stored(store, session):
+SCRYPT_HASH = re.compile(r"scrypt\$16384\$8\$1\$[0-9a-f]{32}\$[0-9a-f]{64}")
+
+
+def test_only_a_salted_scrypt_hash_of_the_trainer_key_is_stored(store):
+    made = [store.create_session(f"Sessie {i}") for i in range(2)]
     with store._engine.connect() as conn:
-        row = conn.execute(select(schema.sessions)).one()
-    assert session.trainer_key not in str(tuple(row))
-    assert len(row.trainer_key_hash) == 64
+        rows = conn.execute(select(schema.sessions).order_by(schema.sessions.c.created_at)).all()
+    hashes = {row.code: row.trainer_key_hash for row in rows}
+    for s in made:
+        assert s.trainer_key not in str(rows) and s.trainer_key.lower() not in str(rows)
+        assert SCRYPT_HASH.fullmatch(hashes[s.code]), hashes[s.code]
+        assert len(hashes[s.code]) <= schema.sessions.c.trainer_key_hash.type.length
+    salts = {h.split("$")[4] for h in hashes.values()}
+    assert len(salts) == 2  # a fresh salt per session
+
+
+def test_the_same_key_hashes_differently_each_time_and_still_matches():
+    from ztmo.store import codes
+
+    first, second = codes.hash_key("ABCDEFGHJK"), codes.hash_key("ABCDEFGHJK")
+    assert first != second
+    for stored in (first, second):
+        assert codes.key_matches("ABCDEFGHJK", stored)
+        assert codes.key_matches(" abcde fghjk ", stored)  # case and spaces, as before
+        assert not codes.key_matches("ABCDEFGHJM", stored)
+        assert not codes.key_matches("", stored) and not codes.key_matches(None, stored)
+
+
+def test_a_key_check_is_well_under_100_ms():
+    import time
+
+    from ztmo.store import codes
+
+    stored = codes.hash_key("ABCDEFGHJK")
+    timings = []
+    for _ in range(5):
+        start = time.perf_counter()
+        assert codes.key_matches("ABCDEFGHJK", stored)
+        timings.append(time.perf_counter() - start)
+    assert min(timings) < 0.1, timings
+
+
+def test_a_version_1_key_hash_still_works_and_is_upgraded_on_the_next_change(store, session):
+    import hashlib
+
+    from ztmo.store import codes
+
+    old = hashlib.sha256(b"ABCDEFGHJK").hexdigest()
+    assert codes.key_matches("abcde fghjk", old) and not codes.key_matches("ABCDEFGHJM", old)
+    with store._engine.begin() as conn:
+        conn.execute(schema.sessions.update().values(trainer_key_hash=old))
+    store.check_trainer_key(session.code, "abcdefghjk")  # a read: nothing rewritten yet
+    with pytest.raises(WrongTrainerKey):
+        store.close_session(session.code, session.trainer_key)  # the new key is not this one
+    with pytest.raises(WrongTrainerKey):
+        store.check_trainer_key(session.code, "ABCDEFGHJM")
+
+    def stored() -> str:
+        with store._engine.connect() as conn:
+            return conn.execute(select(schema.sessions.c.trainer_key_hash)).scalar_one()
+
+    assert stored() == old
+    store.close_session(session.code, "ABCDEFGHJK")
+    assert SCRYPT_HASH.fullmatch(stored())
+    store.check_trainer_key(session.code, "abcdefghjk")
+    store.delete_session(session.code, "ABCDEFGHJK")
+
+
+@pytest.mark.parametrize("stored", [
+    "", "scrypt", "scrypt$a$b$c$d$e", "scrypt$16384$8$1$zz$00", "scrypt$16385$8$1$00$00",
+    "scrypt$16384$0$1$00$00", "scrypt$-1$8$1$00$00", "scrypt$16384$8$1$00$",
+    "scrypt$16384$8$99999$00$00", "scrypt$1048576$32$1$00$00", "sha256$x", "A" * 64])
+def test_a_damaged_stored_hash_never_matches_and_never_raises(stored):
+    from ztmo.store import codes
+
+    assert not codes.key_matches("ABCDEFGHJK", stored)
 
 
 @pytest.mark.parametrize("code", ["", "ABC", "ZZZZZZ", "0O1IL0", "<script>", None])
@@ -266,6 +337,8 @@ def test_revision_increases_on_every_change(store, session):
     changed()
     store.hide_answer(session.code, session.trainer_key, token, Q)
     changed()
+    store.delete_answer(session.code, session.trainer_key, token, Q)
+    changed()
     store.close_session(session.code, session.trainer_key)
     changed()
     with pytest.raises(SessionClosed):
@@ -283,6 +356,8 @@ def test_wrong_trainer_key_changes_nothing(store, session):
     for wrong in ("", "ABCDEFGHJK", session.trainer_key[:-1], None, session.code):
         with pytest.raises(WrongTrainerKey, match="niets veranderd"):
             store.hide_answer(session.code, wrong, token, Q)
+        with pytest.raises(WrongTrainerKey, match="niets veranderd"):
+            store.delete_answer(session.code, wrong, token, Q)
         with pytest.raises(WrongTrainerKey):
             store.close_session(session.code, wrong)
         with pytest.raises(WrongTrainerKey):
@@ -327,21 +402,95 @@ def test_delete_removes_the_session_its_participants_and_answers(store, session)
         store.delete_session(session.code, session.trainer_key)
 
 
-def test_export_has_dutch_columns_and_all_answers(store, session):
+def test_delete_answer_removes_exactly_that_answer_for_good(store, session):
     a, b = store.join(session.code, "Vos"), store.join(session.code)
-    store.save_answer(session.code, a, R1, 4)
+    store.save_answer(session.code, a, Q, "weg ermee")
+    store.save_answer(session.code, a, OPEN, "blijft")
+    store.save_answer(session.code, b, Q, "blijft ook")
+    store.hide_answer(session.code, session.trainer_key, a, Q)
+    before = store.revision(session.code)
+    store.delete_answer(session.code, session.trainer_key.lower(), a, Q)
+    assert store.revision(session.code) > before
+    assert {(x.participant, x.activity, x.value) for x in store.answers(session.code)} == {
+        (a, OPEN, "blijft"), (b, Q, "blijft ook")}
+    assert table_counts(store) == {"sessions": 1, "participants": 2, "answers": 2}
+    assert "weg ermee" not in store.export(session.code, include_hidden=True).to_csv()
+    # The participant may answer again: it is a new answer, not the hidden one.
+    again = store.save_answer(session.code, a, Q, "nieuw")
+    assert not again.hidden
+
+
+def test_delete_answer_of_an_absent_answer_is_a_no_op(store, session):
+    token = store.join(session.code)
+    store.save_answer(session.code, token, Q, "ja")
+    before = (store.answers(session.code), store.revision(session.code))
+    for participant, activity in ((token, OPEN), ("B" * 16, Q), ("kort", Q), (token, "x/y"),
+                                  (None, Q), (token, None)):
+        store.delete_answer(session.code, session.trainer_key, participant, activity)
+    assert (store.answers(session.code), store.revision(session.code)) == before
+    with pytest.raises(UnknownSession):
+        store.delete_answer("ZZZZZZ", session.trainer_key, token, Q)
+
+
+def test_delete_answer_works_in_a_closed_session(store, session):
+    token = store.join(session.code)
+    store.save_answer(session.code, token, Q, "toch weg")
+    store.close_session(session.code, session.trainer_key)
+    store.delete_answer(session.code, session.trainer_key, token, Q)
+    assert store.answers(session.code) == []
+
+
+def test_export_numbers_people_and_shows_readable_dutch_columns(store, session):
+    from datetime import datetime
+
+    from ztmo import activities
+
+    a = store.join(session.code, "Vos\u202e\u200b ")  # right-to-left override, zero width
+    b = store.join(session.code)
     store.save_answer(session.code, b, OPEN, "<i>hoi</i>")
-    store.hide_answer(session.code, session.trainer_key, b, OPEN)
+    store.save_answer(session.code, a, R1, 4)
     frame = store.export(session.code)
-    assert list(frame.columns) == ["sessie", "deelnemer", "bijnaam", "activiteit", "waarde",
-                                   "bijgewerkt", "verborgen"]
+    assert list(frame.columns) == ["sessie", "deelnemer", "bijnaam", "opdracht", "opdrachtcode",
+                                   "antwoord", "tijdstip", "verborgen"]
     rows = frame.to_dict("records")
-    assert [(r["deelnemer"], r["activiteit"], r["waarde"], bool(r["verborgen"])) for r in rows] == [
-        (a, R1, "4", False), (b, OPEN, "<i>hoi</i>", True)]
-    assert rows[0]["bijnaam"] == "Vos" and rows[0]["sessie"] == session.code
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", rows[0]["bijgewerkt"])
+    assert [(r["deelnemer"], r["bijnaam"], r["opdrachtcode"], r["antwoord"], r["verborgen"])
+            for r in rows] == [("deelnemer 2", "", OPEN, "<i>hoi</i>", "nee"),
+                               ("deelnemer 1", "Vos", R1, "4", "nee")]
+    assert [r["opdracht"] for r in rows] == [activities.label(OPEN), activities.label(R1)]
+    assert rows[1]["opdracht"].startswith("Beoordeling handvat 1.1")
+    assert {r["sessie"] for r in rows} == {session.code}
+    saved = store.answers(session.code)[1].updated_at
+    when = rows[1]["tijdstip"]
+    assert str(when.tzinfo) == "Europe/Amsterdam" and when == saved  # same moment, Dutch time
+    assert when.utcoffset().total_seconds() in (3600, 7200)
+    assert isinstance(when, datetime)
+    text = frame.to_csv()
+    assert a not in text and b not in text  # no participant tokens
+
+
+def test_export_leaves_hidden_answers_out_unless_asked(store, session):
+    a, b = store.join(session.code), store.join(session.code)
+    store.save_answer(session.code, a, Q, "zichtbaar")
+    store.save_answer(session.code, b, Q, "verborgen tekst")
+    store.hide_answer(session.code, session.trainer_key, b, Q)
+    assert store.export(session.code)["antwoord"].tolist() == ["zichtbaar"]
+    full = store.export(session.code, include_hidden=True)
+    assert list(zip(full["antwoord"], full["verborgen"], full["deelnemer"], strict=True)) == [
+        ("zichtbaar", "nee", "deelnemer 1"), ("verborgen tekst", "ja", "deelnemer 2")]
     empty = store.export(store.create_session("Leeg").code)
-    assert list(empty.columns) == list(frame.columns) and len(empty) == 0
+    assert list(empty.columns) == list(full.columns) and len(empty) == 0
+
+
+def test_export_shows_winter_and_summer_time_in_the_netherlands():
+    """Fixed moments, so the offsets are checked whatever today's date is."""
+    from datetime import datetime
+
+    from ztmo.store import LOCAL_TIME
+    from zoneinfo import ZoneInfo
+
+    local = ZoneInfo(LOCAL_TIME)
+    assert datetime(2026, 1, 15, 9, 0, tzinfo=UTC).astimezone(local).hour == 10
+    assert datetime(2026, 7, 15, 9, 0, tzinfo=UTC).astimezone(local).hour == 11
 
 
 # -- schema, configuration, failures -------------------------------------------------------
@@ -407,11 +556,19 @@ def test_a_version_1_database_is_migrated_and_keeps_its_answers(store_url):
     with Store(store_url) as store:
         snap = store.snapshot("KMPT23")
         assert [a.value for a in snap.answers] == ["bewaard"]
+        store.check_trainer_key("KMPT23", "abcdefghjk")  # the old, unsalted hash still works
+        with pytest.raises(WrongTrainerKey):
+            store.check_trainer_key("KMPT23", "ABCDEFGHJM")
         assert snap.people[0].last_seen is None
         store.touch("KMPT23", "A" * 16)
         store.update_state("KMPT23", "test", lambda old: "1")
         assert store.snapshot("KMPT23").state == {"test": "1"}
         assert store.snapshot("KMPT23").people[0].last_seen is not None
+        store.close_session("KMPT23", "ABCDEFGHJK")  # rewrites the hash: longer than 64
+        with store._engine.connect() as conn:
+            stored = conn.execute(select(schema.sessions.c.trainer_key_hash)).scalar_one()
+        assert stored.startswith("scrypt$") and len(stored) > 64
+        store.check_trainer_key("KMPT23", "abcdefghjk")
 
 
 def test_a_database_from_a_newer_version_is_refused(store_url, monkeypatch):

@@ -51,8 +51,11 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 RETRIES = 5
-EXPORT_COLUMNS = ["sessie", "deelnemer", "bijnaam", "activiteit", "waarde", "bijgewerkt",
-                  "verborgen"]
+# The export's columns (Dutch headers). No participant tokens: people are numbered in the
+# order they joined, as on the trainer's screen.
+EXPORT_COLUMNS = ["sessie", "deelnemer", "bijnaam", "opdracht", "opdrachtcode", "antwoord",
+                  "tijdstip", "verborgen"]
+LOCAL_TIME = "Europe/Amsterdam"  # the export shows the time as it was in the room
 _CONFIG_PROBLEM = ("De opslag is niet goed ingesteld (ZTMO_DATABASE_URL), dus antwoorden "
                    "kunnen nu niet worden bewaard. Wat al bewaard was, gaat niet verloren. "
                    "Vraag de trainer om hulp.")
@@ -321,6 +324,25 @@ class Store:
 
         self._run(work, write=True)
 
+    def delete_answer(self, code: str, trainer_key: str, participant: str, activity: str
+                      ) -> None:
+        """Remove one answer for good (gone from the screens and the export, unlike hiding);
+        an absent answer is a no-op. Works in a closed session too: removing is privacy."""
+        code = self._code(code)
+
+        def work(conn: Connection) -> None:
+            self._trainer_row(conn, code, trainer_key)
+            if not codes.is_token(participant) or not (
+                    isinstance(activity, str) and codes.ACTIVITY_RE.fullmatch(activity)):
+                return
+            result = conn.execute(answers.delete().where(
+                answers.c.session_code == code, answers.c.participant == participant,
+                answers.c.activity == activity))
+            if result.rowcount:
+                self._bump(conn, code)
+
+        self._run(work, write=True)
+
     # -- the whole state, for live views ------------------------------------------------
 
     def snapshot(self, code: str) -> Snapshot:
@@ -394,15 +416,31 @@ class Store:
 
         return self._run(work, write=True)
 
-    def export(self, code: str) -> pandas.DataFrame:
-        """All answers of a session as a table with Dutch column names (for CSV)."""
-        import pandas as pd  # here, not at the top: keeps `import ztmo.store` light
+    def export(self, code: str, include_hidden: bool = False) -> pandas.DataFrame:
+        """The session's answers as a table for a report (columns: EXPORT_COLUMNS).
 
-        rows = [(a.session, a.participant, a.nickname, a.activity, a.value,
-                 a.updated_at.isoformat(timespec="seconds"), a.hidden)
-                for a in self.answers(code)]
-        frame = pd.DataFrame(rows, columns=EXPORT_COLUMNS)
-        return frame.astype({"verborgen": bool})
+        Nobody's token leaves the store: people are "deelnemer N" in the order they joined.
+        Hidden answers stay out unless the trainer asks. Times are Dutch local time.
+        """
+        import pandas as pd  # here, not at the top: keeps `import ztmo.store` light
+        from zoneinfo import ZoneInfo
+
+        local = ZoneInfo(LOCAL_TIME)
+        snap = self.snapshot(code)
+        people = {p.token: p for p in snap.people}
+        rows = []
+        for a in snap.answers:
+            if a.hidden and not include_hidden:
+                continue
+            person = people.get(a.participant)
+            rows.append((
+                snap.code,
+                f"deelnemer {person.number}" if person else "deelnemer onbekend",
+                codes.display_nickname(person.nickname if person else None),
+                activities.label(a.activity), a.activity, a.value,
+                a.updated_at.astimezone(local), "ja" if a.hidden else "nee",
+            ))
+        return pd.DataFrame(rows, columns=EXPORT_COLUMNS)
 
     # -- internals ----------------------------------------------------------------------
 
@@ -424,6 +462,14 @@ class Store:
         row = self._session_row(conn, code)  # no lock needed: a key never changes
         if not codes.key_matches(key, row.trainer_key_hash):
             raise WrongTrainerKey()
+        if codes.is_legacy_hash(row.trainer_key_hash) and conn.get_execution_options().get(
+                WRITE_OPTION):
+            # A session from version 1 (unsalted SHA-256): store the salted hash now that we
+            # know the key. Once per session; it takes the session's row lock early, which at
+            # worst makes PostgreSQL retry one deadlocked write (is_retryable).
+            conn.execute(sessions.update().where(
+                sessions.c.code == code, sessions.c.trainer_key_hash == row.trainer_key_hash)
+                .values(trainer_key_hash=codes.hash_key(key)))
         return row
 
     @staticmethod
