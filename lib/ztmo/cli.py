@@ -27,9 +27,13 @@ def build_parser() -> argparse.ArgumentParser:
     verbs = sessie.add_subparsers(dest="verb", required=True)
     nieuw = verbs.add_parser("nieuw", help="maak een nieuwe sessie en toon code en sleutel")
     nieuw.add_argument("--naam", required=True, help="naam van de sessie, bijv. plaats en datum")
-    export = verbs.add_parser("export", help="schrijf alle antwoorden van een sessie naar CSV")
+    export = verbs.add_parser("export", help="schrijf de antwoorden van een sessie naar een "
+                              "Excel-bestand (.xlsx) en/of een CSV-bestand")
     export.add_argument("code", help="code van de sessie")
-    export.add_argument("--csv", required=True, type=Path, help="bestand om naar te schrijven")
+    export.add_argument("--xlsx", type=Path, help="Excel-bestand om naar te schrijven")
+    export.add_argument("--csv", type=Path, help="CSV-bestand om naar te schrijven (met ;)")
+    export.add_argument("--met-verborgen", action="store_true",
+                        help="neem ook de antwoorden mee die de trainer heeft verborgen")
     weg = verbs.add_parser("verwijder", help="verwijder een sessie met alle antwoorden")
     weg.add_argument("code", help="code van de sessie")
     weg.add_argument("--sleutel", required=True, help="sleutel van de trainer")
@@ -83,20 +87,44 @@ def sessie(args: argparse.Namespace) -> int:
             print(f"Trainer: {TRAINER_PATH.format(code=s.code, key=s.trainer_key)}")
             return 0
         if args.verb == "export":
-            frame = store.export(args.code)
-            try:
-                frame.to_csv(args.csv, index=False, encoding="utf-8")
-            except OSError as exc:
-                raise ZtmoError(f"Het bestand {args.csv} kon niet worden geschreven "
-                                f"({exc.strerror or exc}). Kies een andere plek.") from exc
-            print(f"{len(frame)} antwoorden geschreven naar {args.csv}")
-            return 0
+            return export_session(store, args)
         if args.verb == "verwijder":
             code = store.get_session(args.code).code
             store.delete_session(code, args.sleutel)
             print(f"Sessie {code} is verwijderd, met alle deelnemers en antwoorden.")
             return 0
     return 2
+
+
+def _count(n: int) -> str:
+    return f"{n} {'antwoord' if n == 1 else 'antwoorden'}"
+
+
+def export_session(store, args: argparse.Namespace) -> int:
+    """`ztmo sessie export CODE --xlsx FILE --csv FILE [--met-verborgen]`."""
+    from .export import to_csv, to_xlsx
+
+    if args.xlsx is None and args.csv is None:
+        raise ZtmoError("Zeg waar de antwoorden heen moeten: --xlsx BESTAND.xlsx en/of "
+                        "--csv BESTAND.csv.")
+    everything = store.export(args.code, include_hidden=True)
+    hidden = everything["verborgen"] == "ja"
+    frame = everything if args.met_verborgen else everything[~hidden].reset_index(drop=True)
+    files = [(path, make(frame)) for path, make in ((args.xlsx, to_xlsx), (args.csv, to_csv))
+             if path is not None]
+    for path, data in files:
+        try:
+            path.write_bytes(data)
+        except OSError as exc:
+            raise ZtmoError(f"Het bestand {path} kon niet worden geschreven "
+                            f"({exc.strerror or exc}). Kies een andere plek.") from exc
+    print(f"{_count(len(frame))} geschreven naar {' en '.join(str(p) for p, _ in files)}")
+    left_out = int(hidden.sum())
+    if left_out and not args.met_verborgen:
+        it, are = ("het", "is") if left_out == 1 else ("ze", "zijn")
+        print(f"{_count(left_out)} niet meegenomen, omdat {it} verborgen {are}. "
+              f"Wil je {it} er toch in? Gebruik --met-verborgen.")
+    return 0
 
 
 if __name__ == "__main__":

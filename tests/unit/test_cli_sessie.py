@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import re
 
+import openpyxl
 import pytest
 
-from ztmo import cli
+from ztmo import activities, cli
 from ztmo.store import Store
 
 
@@ -42,19 +43,61 @@ def test_nieuw_prints_the_join_and_trainer_paths(data_dir, capsys):
     assert f"voila/render/notebooks/trainer.ipynb?sessie={code}&sleutel={key}\n" in out
 
 
-def test_export_writes_utf8_csv(data_dir, tmp_path, capsys):
+def test_export_writes_a_csv_for_dutch_spreadsheets(data_dir, tmp_path, capsys):
     code, _ = new_session(capsys)
     with Store.from_env() as store:
         token = store.join(code, "Zoë")
-        store.save_answer(code, token, "reflectie:weer_thuis.1", "Één, twee; \"drie\"")
+        store.save_answer(code, token, "reflectie:weer_thuis.1", "Één, twee; \"drie\"\nvier")
     target = tmp_path / "uit.csv"
     assert cli.main(["sessie", "export", code.lower(), "--csv", str(target)]) == 0
-    assert "1 antwoorden" in capsys.readouterr().out
-    with target.open(encoding="utf-8", newline="") as f:
-        (row,) = list(csv.DictReader(f))
-    assert (row["sessie"], row["deelnemer"], row["bijnaam"], row["waarde"]) == (
-        code, token, "Zoë", "Één, twee; \"drie\"")
-    assert row["verborgen"] == "False"
+    assert capsys.readouterr().out == f"1 antwoord geschreven naar {target}\n"
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data and token.encode() not in data
+    with target.open(encoding="utf-8-sig", newline="") as f:
+        (row,) = list(csv.DictReader(f, delimiter=";"))
+    assert (row["sessie"], row["deelnemer"], row["bijnaam"], row["antwoord"]) == (
+        code, "deelnemer 1", "Zoë", "Één, twee; \"drie\"\nvier")
+    assert row["opdrachtcode"] == "reflectie:weer_thuis.1"
+    assert row["opdracht"] == activities.label("reflectie:weer_thuis.1") != row["opdrachtcode"]
+    assert row["verborgen"] == "nee"
+    assert re.fullmatch(r"\d\d-\d\d-\d{4} \d\d:\d\d:\d\d", row["tijdstip"])
+
+
+def test_export_writes_xlsx_and_csv_and_leaves_hidden_answers_out(data_dir, tmp_path, capsys):
+    code, key = new_session(capsys)
+    with Store.from_env() as store:
+        a, b = store.join(code), store.join(code)
+        store.save_answer(code, a, "wat_is_thuis", "=HYPERLINK(\"http://x\",\"klik\")")
+        store.save_answer(code, b, "wat_is_thuis", "Jan de Vries")
+        store.save_answer(code, b, "beoordeling:weer_thuis.1", 4)
+        store.hide_answer(code, key, b, "wat_is_thuis")
+    xlsx, table = tmp_path / "uit.xlsx", tmp_path / "uit.csv"
+    assert cli.main(["sessie", "export", code, "--xlsx", str(xlsx), "--csv", str(table)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"2 antwoorden geschreven naar {xlsx} en {table}\n")
+    assert "1 antwoord niet meegenomen" in out and "--met-verborgen" in out
+    cells = [c for row in openpyxl.load_workbook(xlsx).active.iter_rows() for c in row]
+    values = {c.value for c in cells}
+    assert '=HYPERLINK("http://x","klik")' in values and "Jan de Vries" not in values
+    assert not [c for c in cells if c.data_type == "f"]
+    assert b"Jan de Vries" not in table.read_bytes()
+    assert b"'=HYPERLINK" in table.read_bytes()
+    for token in (a, b):
+        assert token.encode() not in table.read_bytes()
+
+    assert cli.main(["sessie", "export", code, "--csv", str(table), "--met-verborgen"]) == 0
+    assert capsys.readouterr().out == f"3 antwoorden geschreven naar {table}\n"
+    with table.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter=";"))
+    assert [(r["antwoord"], r["verborgen"]) for r in rows if r["deelnemer"] == "deelnemer 2"] == [
+        ("Jan de Vries", "ja"), ("4", "nee")]
+
+
+def test_export_needs_a_file_to_write_to(data_dir, capsys):
+    code, _ = new_session(capsys)
+    assert cli.main(["sessie", "export", code]) == 2
+    err = capsys.readouterr().err
+    assert "--xlsx" in err and "--csv" in err and "Traceback" not in err
 
 
 def test_export_to_an_impossible_place_gives_a_dutch_error(data_dir, tmp_path, capsys):
