@@ -38,6 +38,7 @@ WHAT_IS_HOME = "wat_is_thuis"
 FIRST_PREFERENCE = "leervoorkeur:eerste"
 SECOND_PREFERENCE = "leervoorkeur:tweede"
 DUO_INSIGHT = "duo:inzicht"
+DUO_JOINED = "duo:meedoen"  # "ja": this participant opened the duo talk, so wants a partner
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,8 @@ def registry() -> dict[str, Activity]:
                          choices=tuple(PREFERENCES)))
     acts.append(Activity(SECOND_PREFERENCE, CHOICE, "Tweede leervoorkeur", "scan",
                          choices=tuple(PREFERENCES)))
+    acts.append(Activity(DUO_JOINED, CHOICE, "Doet mee aan het duogesprek", "duo",
+                         choices=("ja",)))
     acts.append(Activity(DUO_INSIGHT, TEXT, "Inzicht uit het duogesprek", "duo"))
     return {a.key: a for a in acts}
 

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlencode
 
 from .errors import UnknownRegion, ZtmoError
 
-KEYS = ("regio", "sessie", "deelnemer", "sleutel")
+KEYS = ("regio", "sessie", "deelnemer", "sleutel", "stap")
 MAX_LEN = 80
 _CODE = re.compile(r"^[A-Za-z0-9-]{2,32}$")
 
@@ -29,12 +29,14 @@ class Params:
     sessie: str = ""
     deelnemer: str = ""
     sleutel: str = ""  # the trainer key: never carried along in links
+    stap: str = ""  # the journey's current step (ztmo.activities.STEP_KEYS), "" = start
     errors: tuple[ZtmoError, ...] = field(default=())
 
-    def link_query(self) -> str:
-        """The query string to carry along in links (empty values left out)."""
+    def link_query(self, stap: str = "") -> str:
+        """The query string to carry along in links (empty values left out); ``stap`` names
+        the journey step the link leads to."""
         pairs = [(k, v) for k, v in (("regio", self.regio_code), ("sessie", self.sessie),
-                                     ("deelnemer", self.deelnemer)) if v]
+                                     ("deelnemer", self.deelnemer), ("stap", stap)) if v]
         return ("?" + urlencode(pairs)) if pairs else ""
 
 
@@ -66,14 +68,14 @@ def parse_query(qs: str) -> dict[str, str]:
 
 
 def resolve(regio: str | None = "", sessie: str | None = "", deelnemer: str | None = "",
-            sleutel: str | None = "", query: str | None = None) -> Params:
+            sleutel: str | None = "", stap: str | None = "", query: str | None = None) -> Params:
     """Combine injected values and the query string into checked Params.
 
     ``query`` is for tests; by default the real Voila query string is read.
     """
     from_url = parse_query(query_string() if query is None else query)
     given = {"regio": regio or "", "sessie": sessie or "", "deelnemer": deelnemer or "",
-             "sleutel": sleutel or ""}
+             "sleutel": sleutel or "", "stap": stap or ""}
     values = {k: (str(given[k]).strip() or from_url.get(k, "")).strip() for k in KEYS}
 
     errors: list[ZtmoError] = []
@@ -94,5 +96,8 @@ def resolve(regio: str | None = "", sessie: str | None = "", deelnemer: str | No
         sessie = ""
     deelnemer = values["deelnemer"] if _CODE.match(values["deelnemer"]) else ""
     sleutel = values["sleutel"].upper() if _CODE.match(values["sleutel"]) else ""
+    from .activities import STEP_KEYS
+
+    stap = values["stap"] if values["stap"] in STEP_KEYS else ""
     return Params(regio=name, regio_code=code, sessie=sessie, deelnemer=deelnemer,
-                  sleutel=sleutel, errors=tuple(errors))
+                  sleutel=sleutel, stap=stap, errors=tuple(errors))

@@ -175,6 +175,42 @@ def pair(first_preferences: Mapping[str, str | None], seed: int = 0) -> list[tup
     return [tuple(d) for d in duos]
 
 
+def extend_pairs(existing: Sequence[Sequence[str]], people: Mapping[str, str | None],
+                 seed: int = 0) -> list[tuple[str, ...]]:
+    """Duos that stay put once the trainer froze them.
+
+    ``existing`` are the frozen groups, ``people`` everyone who should be in a duo now
+    (token -> first preference or None). Groups keep their order and members; someone
+    who is no longer in ``people`` (who left) is taken out, and a group left with one
+    person frees that person. Newcomers and freed people are paired among themselves
+    (`pair`); one person on their own joins the existing duo where they add a new
+    preference (making a trio), so nobody waits alone when a duo can take them.
+    """
+    groups = [[t for t in g if t in people] for g in existing]
+    placed = {t for g in groups for t in g}
+    pool = sorted(t for t in people if t not in placed)
+    kept = []
+    for g in groups:
+        if len(g) >= 2:
+            kept.append(g)
+        else:
+            pool.extend(g)
+    pool = sorted(set(pool))
+    if len(pool) >= 2:
+        kept.extend(list(d) for d in pair({t: people[t] for t in pool}, seed=seed))
+    elif pool:
+        (extra,) = pool
+        key = _group_key(people[extra])
+        duos = [g for g in kept if len(g) == 2]
+        target = next((g for g in duos if key not in {_group_key(people[t]) for t in g}),
+                      duos[0] if duos else (kept[0] if kept else None))
+        if target is None:
+            kept.append([extra])
+        else:
+            target.append(extra)
+    return [tuple(g) for g in kept]
+
+
 def _group_key(value: str | None) -> str | None:
     return value if value in PREFERENCES else None
 

@@ -40,7 +40,7 @@ def test_walk_steps_through_five_guidelines_then_the_summary():
     app = walk()
     titles = []
     for i in range(5):
-        assert app.progress_text.value == f"<p>Handvat {i + 1} van 5</p>"
+        assert f"<p>Handvat {i + 1} van 5</p>" in app.progress_text.value
         assert app.prev.disabled == (i == 0)
         titles.append(app.pillar.handvatten[i].titel)
         assert app.pillar.handvatten[i].titel in app.card.value
@@ -53,23 +53,50 @@ def test_walk_steps_through_five_guidelines_then_the_summary():
     assert summary.count("niet beoordeeld") >= 5  # nothing rated: shown as missing
 
 
+def chosen(app) -> list[str]:
+    return [v for v, b in app.rating.buttons.items() if "ztmo-chosen" in b._dom_classes]
+
+
 def test_ratings_are_kept_per_guideline_and_shown_again_when_going_back():
     app = walk()
-    app.rating.value = 4
+    app.rating.buttons["4"].click()
     app.next.click()
-    assert app.rating.value is None
-    app.rating.value = 2
+    assert app.rating.value is None and chosen(app) == []  # not the previous one's score
+    app.rating.buttons["2"].click()
     app.prev.click()
-    assert app.rating.value == 4
+    assert app.rating.value == "4" and chosen(app) == ["4"]
     ids = [h.id for h in app.pillar.handvatten]
     assert app.ratings() == {ids[0]: 4, ids[1]: 2, ids[2]: None, ids[3]: None, ids[4]: None}
-    assert app.answers.get(rating_activity(ids[0])) == 4
+    assert app.answers.get(rating_activity(ids[0])) == "4"
+
+
+def test_the_same_score_on_consecutive_guidelines_is_saved_each_time():
+    """The old toggle widget only reported changes: the same score twice was lost."""
+    app = walk()
+    for _ in range(5):
+        app.rating.buttons["3"].click()
+        assert chosen(app) == ["3"] and "Jouw keuze: <strong>3" in app.rating_label.value
+        app.next.click()
+    assert set(app.ratings().values()) == {3}
+
+
+def test_weet_ik_niet_is_an_answer_but_not_a_score():
+    app = walk()
+    app.rating.unknown.click()
+    assert chosen(app) == ["?"] and "weet ik niet" in app.rating_label.value
+    app.next.click()
+    app.prev.click()
+    assert chosen(app) == ["?"]
+    assert app.ratings()[app.pillar.handvatten[0].id] is None
+    for _ in range(5):
+        app.next.click()
+    assert "weet ik niet" in all_html(app.summary)
 
 
 def test_summary_lists_each_rating_with_its_label():
     app = walk()
     for score in (1, 2, 3, 4, 5):
-        app.rating.value = score
+        app.rating.buttons[str(score)].click()
         app.next.click()
     table = all_html(app.summary)
     labels = app.guide.beoordeling.labels

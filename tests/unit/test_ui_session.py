@@ -72,7 +72,7 @@ def test_pillar_ratings_go_to_the_store_and_the_group_view_counts_them(store):
     store.save_answer(s.code, other, rating_activity("dichtbij_thuis.1"), "2")
     me = store.join(s.code)
     app = pillar_app(2, sessie=s.code, deelnemer=me)
-    with_class(app, "ztmo-rating")[0].value = 4
+    with_class(app, "ztmo-rating")[0].children[3].click()
     assert store.answers(s.code, rating_activity("dichtbij_thuis.1"))[1].value == "4"
     for _ in range(5):
         with_class(app, "ztmo-next")[0].click()
@@ -85,5 +85,5 @@ def test_a_page_with_a_token_of_another_session_saves_locally_and_says_so(store)
     token_b = store.join(b.code)
     app = pillar_app(1, sessie=a.code, deelnemer=token_b)
     assert "nog niet aangemeld" in with_class(app, "ztmo-error")[0].value
-    with_class(app, "ztmo-rating")[0].value = 3
+    with_class(app, "ztmo-rating")[0].children[2].click()
     assert store.answers(a.code) == [] and store.answers(b.code) == []

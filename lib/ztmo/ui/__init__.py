@@ -1,11 +1,12 @@
 """ipywidgets components that compose the apps (the thin shell around the pure core)."""
 
+from .journey import Journey, journey_app
 from .learning import duo_app, group_profile_app, scan_app
 from .pillar import PillarWalk, pillar_app
 from .start import start_page
 from .trainer import trainer_page
 
-__all__ = ["PillarWalk", "duo_app", "group_profile_app", "pillar_app", "region_app", "scan_app",
+__all__ = ["Journey", "PillarWalk", "duo_app", "journey_app", "group_profile_app", "pillar_app", "region_app", "scan_app",
            "start_page", "trainer_page"]
 
 

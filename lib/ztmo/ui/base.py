@@ -90,7 +90,7 @@ class ParamsApp(Protocol):
     def set_params(self, params: Params) -> None: ...
 
 
-def launch(make: Callable[[Params], ParamsApp], given: tuple[str, str, str], context: str,
+def launch(make: Callable[[Params], ParamsApp], given: tuple[str, ...], context: str,
            static: Callable[[Params], str] | None = None) -> w.Widget | object:
     """Build an app for the given (regio, sessie, deelnemer), safely.
 
@@ -122,7 +122,7 @@ def launch(make: Callable[[Params], ParamsApp], given: tuple[str, str, str], con
     return safe_app(build, context)
 
 
-def _apply_later(app: ParamsApp, given: tuple[str, str, str], context: str) -> None:
+def _apply_later(app: ParamsApp, given: tuple[str, ...], context: str) -> None:
     try:
         app.set_params(resolve(*given))
     except Exception:  # noqa: BLE001 - a thread must not die loudly on the page

@@ -30,16 +30,13 @@ class _View:
 class Wall(_View):
     """Participants' texts for some activities, newest first, escaped."""
 
-    def __init__(self, store, code: str, activities: dict[str, str], empty: str):
+    def __init__(self, activities: dict[str, str], empty: str):
         super().__init__("ztmo-group-wall")
-        self.store, self.code, self.activities, self.empty = store, code, activities, empty
+        self.activities, self.empty = activities, empty
 
-    def refresh(self) -> None:
-        rows = []
-        for activity, heading in self.activities.items():
-            texts = [a.value for a in reversed(self.store.answers(self.code, activity,
-                                                                  include_hidden=False))]
-            rows.append((heading, tuple(texts)))
+    def refresh(self, snap) -> None:
+        rows = [(heading, tuple(reversed(snap.values(activity))))
+                for activity, heading in self.activities.items()]
         self.show(tuple(rows), lambda: self._html(rows))
 
     def _html(self, rows) -> str:
@@ -56,13 +53,12 @@ class Wall(_View):
 class WordList(_View):
     """The answers to an open question as a word list sized by how often words occur."""
 
-    def __init__(self, store, code: str, activity: str):
+    def __init__(self, activity: str):
         super().__init__("ztmo-group-wall", "ztmo-word-list")
-        self.store, self.code, self.activity = store, code, activity
+        self.activity = activity
 
-    def refresh(self) -> None:
-        texts = [a.value for a in self.store.answers(self.code, self.activity,
-                                                     include_hidden=False)]
+    def refresh(self, snap) -> None:
+        texts = snap.values(self.activity)
         freq = aggregate.word_frequencies(texts)
         self.show((tuple(freq), len(texts)), lambda: self._html(freq, len(texts)))
 
@@ -81,39 +77,40 @@ class WordList(_View):
 class GroupRatings(_View):
     """Per guideline of a pillar: how the group rated it (chart) and the average (table)."""
 
-    def __init__(self, store, code: str, guide: Guide, pillar: Pillar, chart: bool = True):
+    def __init__(self, guide: Guide, pillar: Pillar, chart: bool = True):
         super().__init__("ztmo-group-ratings")
-        self.store, self.code, self.guide, self.pillar, self.chart = store, code, guide, pillar, chart
+        self.guide, self.pillar, self.chart = guide, pillar, chart
 
-    def refresh(self) -> None:
-        from .pillar import rating_activity
+    def refresh(self, snap) -> None:
+        from ..activities import UNKNOWN_RATING, rating_key
 
         summaries = tuple(
-            (f"Handvat {h.nummer}", h.titel, aggregate.summarize_ratings(
-                a.value for a in self.store.answers(self.code, rating_activity(h.id),
-                                                    include_hidden=False)))
+            (f"Handvat {h.nummer}", h.titel, aggregate.summarize_ratings(values),
+             values.count(UNKNOWN_RATING))
             for h in self.pillar.handvatten
+            for values in [snap.values(rating_key(h.id))]
         )
-        key = tuple((s.n, tuple(s.counts.items())) for _, _, s in summaries)
+        key = tuple((s.n, tuple(s.counts.items()), unknown) for _, _, s, unknown in summaries)
         self.show(key, lambda: self._html(summaries))
 
     def _html(self, summaries) -> str:
         labels = self.guide.beoordeling.labels
         chart = ""
-        if self.chart and any(s.n for _, _, s in summaries):
+        if self.chart and any(s.n for _, _, s, _ in summaries):
             from .. import charts
 
             try:
                 chart = charts.render("group_ratings", labels=dict(labels),
-                                      rows=[(short, s.counts) for short, _, s in summaries])
+                                      rows=[(short, s.counts) for short, _, s, _ in summaries])
             except Exception:  # noqa: BLE001 - the table carries the same figures
                 log_exception("groepsgrafiek")
         rows = "".join(
             f"<tr><td>{esc(short)}. {esc(title)}</td><td>"
             + (f"gemiddeld {aggregate.format_mean(s.mean)} (n = {s.n})" if s.n
                else '<span class="ztmo-missing">nog niemand</span>')
+            + (f" · {unknown}× weet ik niet" if unknown else "")
             + "</td></tr>"
-            for short, title, s in summaries
+            for short, title, s, unknown in summaries
         )
         return (f"<h4>{esc(self.guide.beoordeling.vraag)} – de groep</h4>"
                 f'<div class="ztmo-chart">{chart}</div>'

@@ -7,29 +7,35 @@ them and saves answers through the same sinks as the pillar apps.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import replace
+from datetime import timedelta
 
 import ipywidgets as w
 
 from .. import scan as scan_core
+from ..activities import (
+    DUO_INSIGHT,
+    DUO_JOINED,
+    FIRST_PREFERENCE,
+    SECOND_PREFERENCE,
+    scan_key,
+)
 from ..errors import IncompleteScan, PairingError, ZtmoError
 from ..params import Params
 from ..preferences import Scan, load_scan
 from .answers import AnswerSink, LocalAnswers
 from .base import app_root, error_box, esc, guarded, html_block, launch, log_exception
 from .group import _View, group_box
-from .nav import href
+from .nav import STEP_PATHS, Nav
+from .pillar import step_anchor
 from .session import AnswerBox, Live, SessionLink, answer_sink, open_session, shared_store
 
-SCAN_PATH = "learning_styles/1_leervoorkeuren_scan.ipynb"
-DUO_PATH = "learning_styles/2_duo_gesprek.ipynb"
-GROUP_PATH = "learning_styles/3_groepsprofiel.ipynb"
-FIRST, SECOND = "leervoorkeur:eerste", "leervoorkeur:tweede"
-INSIGHT = "duo:inzicht"
-
-
-def item_activity(item_id: str) -> str:
-    return f"scan:{item_id}"
+SCAN_PATH, DUO_PATH, GROUP_PATH = STEP_PATHS["scan"], STEP_PATHS["duo"], STEP_PATHS["groep"]
+FIRST, SECOND, INSIGHT = FIRST_PREFERENCE, SECOND_PREFERENCE, DUO_INSIGHT
+item_activity = scan_key
+PAIRS_STATE = "duo_paren"  # session state: {"frozen": true, "groups": [[token, ...], ...]}
+PRESENT = timedelta(minutes=3)  # an app that said nothing for this long has left the room
 
 
 def _session(params: Params) -> tuple[Params, SessionLink | None, list[ZtmoError]]:
@@ -60,8 +66,9 @@ def _list(items) -> str:
 class ScanApp:
     """One situation at a time; pick what you would do first and second; then a profile."""
 
-    def __init__(self, scan: Scan, params: Params):
+    def __init__(self, scan: Scan, params: Params, journey: bool = False):
         self.scan = scan
+        self.journey = journey
         self.items = {i.id: i for i in scan.items}
         self.answers: AnswerSink = LocalAnswers()
         self.link: SessionLink | None = None
@@ -102,8 +109,12 @@ class ScanApp:
             "ztmo-scan")
         self.set_params(params)
 
+    def pause(self) -> None:
+        """Nothing live here; the journey calls this on every view it hides."""
+
     def set_params(self, params: Params) -> None:
         self.params, self.link, problems = _session(params)
+        self.nav = Nav(SCAN_PATH, self.params, self.journey)
         self.notices.children = tuple(error_box(e) for e in (*self.params.errors, *problems))
         self.answers = answer_sink(self.link)
         token = self.link.token if self.link else "op-deze-pagina"
@@ -154,7 +165,8 @@ class ScanApp:
         item = self.items[item_id]
         texts = {o.id: o.tekst for o in item.options}
         self.progress.value = self.step + 1
-        self.progress_text.value = f"<p>Situatie {self.step + 1} van {len(self.order)}</p>"
+        self.progress_text.value = (step_anchor(f"scan:{self.step}")
+                                    + f"<p>Situatie {self.step + 1} van {len(self.order)}</p>")
         self.situation.value = f'<div class="ztmo-card"><p>{esc(item.situatie)}</p></div>'
         chosen = self.ranking.get(item_id, [])
         self._rendering = True
@@ -202,12 +214,11 @@ class ScanApp:
         back = w.Button(description="Terug naar de situaties")
         back.add_class("ztmo-prev")
         back.on_click(guarded(lambda _: self.go(len(self.order) - 1), self.show_error, "terug"))
-        links = (f'<p><a href="{href(SCAN_PATH, DUO_PATH, self.params)}">Verder: het '
-                 f'duogesprek</a> · <a href="{href(SCAN_PATH, GROUP_PATH, self.params)}">Het '
-                 "profiel van de groep</a></p>")
+        links = self.nav.links(("duo", "Verder: het duogesprek"),
+                               ("groep", "Het profiel van de groep"))
         return [
             html_block(
-                f"<h3>Jouw leervoorkeuren</h3>{tie}"
+                step_anchor("scan:profiel") + f"<h3>Jouw leervoorkeuren</h3>{tie}"
                 f'<div class="ztmo-chart" role="img" aria-label="Staafdiagram van je punten per '
                 f'leervoorkeur">{chart}</div><table class="ztmo-summary-table">{table}</table>'
                 f'<div class="ztmo-card"><span class="ztmo-kicker">Je eerste voorkeur</span>'
@@ -223,20 +234,60 @@ class ScanApp:
         ]
 
 
-def participant_labels(store, code: str) -> dict[str, str]:
-    """What people are called on screen: their nickname, else "deelnemer N" by join order."""
-    return {token: (nick or f"deelnemer {i}")
-            for i, (token, nick) in enumerate(store.participants(code), start=1)}
+def duo_people(snap) -> dict[str, str | None]:
+    """Who should be in a duo now: present, and finished the scan or opened the duo talk.
+
+    A ghost (a join that never did anything) and someone whose app went quiet are left out.
+    """
+    present = snap.present(PRESENT)
+    firsts = snap.by_participant(FIRST)
+    joined = snap.by_participant(DUO_JOINED)
+    return {t: (firsts[t] if firsts.get(t) in scan_core.PREFERENCES else None)
+            for t in (p.token for p in snap.people)
+            if t in present and (t in firsts or t in joined)}
 
 
-def session_pairs(store, code: str) -> tuple[list[tuple[str, ...]], dict[str, str | None]]:
-    """The duos for a session, from everyone's first preference (None: scan not done)."""
-    firsts = {token: None for token, _ in store.participants(code)}
-    for a in store.answers(code, FIRST):
-        if a.participant in firsts and a.value in scan_core.PREFERENCES:
-            firsts[a.participant] = a.value
-    seed = int(hashlib.sha256(code.encode()).hexdigest()[:8], 16)
-    return scan_core.pair(firsts, seed=seed), firsts
+def _seed(code: str) -> int:
+    return int(hashlib.sha256(code.encode()).hexdigest()[:8], 16)
+
+
+def _frozen(snap) -> list[list[str]] | None:
+    state = snap.state_json(PAIRS_STATE, {})
+    if not isinstance(state, dict) or not state.get("frozen"):
+        return None
+    return [list(g) for g in state.get("groups", []) if isinstance(g, list)]
+
+
+def duo_groups(snap, store=None) -> tuple[list[tuple[str, ...]], bool]:
+    """The duos (and a trio when odd) and whether the trainer froze them.
+
+    Not frozen: the best mix of everyone present, which may still change. Frozen: the
+    stored groups stay; late finishers are added (`scan.extend_pairs`), and when that
+    changes anything the new groups are stored (given a ``store``), so every screen
+    shows the same duos.
+    """
+    people = duo_people(snap)
+    frozen = _frozen(snap)
+    if frozen is None:
+        return (scan_core.pair(people, seed=_seed(snap.code)) if len(people) >= 2 else []), False
+    groups = scan_core.extend_pairs(frozen, people, seed=_seed(snap.code))
+    if store is not None and [list(g) for g in groups] != frozen:
+        store.update_state(snap.code, PAIRS_STATE, lambda old: json.dumps(
+            {"frozen": True, "groups": [list(g) for g in groups]}))
+    return groups, True
+
+
+def freeze_pairs(store, snap, trainer_key: str) -> None:
+    """The trainer fixes the current duos: from now on only late finishers are added."""
+    store.check_trainer_key(snap.code, trainer_key)
+    groups, _ = duo_groups(snap)
+    store.update_state(snap.code, PAIRS_STATE, lambda old: json.dumps(
+        {"frozen": True, "groups": [list(g) for g in groups]}))
+
+
+def unfreeze_pairs(store, code: str, trainer_key: str) -> None:
+    store.check_trainer_key(code, trainer_key)
+    store.update_state(code, PAIRS_STATE, lambda old: json.dumps({"frozen": False}))
 
 
 class _SessionPage:
@@ -244,19 +295,25 @@ class _SessionPage:
 
     css_class = ""
 
-    def __init__(self, scan: Scan, params: Params):
+    def __init__(self, scan: Scan, params: Params, journey: bool = False):
         self.scan = scan
+        self.journey = journey
         self.live: Live | None = None
         self.notices = w.VBox([])
         self.body = w.VBox([])
         self.root = app_root([self.notices, self.body], self.css_class)
         self.set_params(params)
 
-    def _begin(self, params: Params) -> SessionLink | None:
-        """Stop the old live view, resolve the session, show its problems."""
+    def pause(self) -> None:
         if self.live:
             self.live.stop()
+            self.live = None
+
+    def _begin(self, params: Params) -> SessionLink | None:
+        """Stop the old live view, resolve the session, show its problems."""
+        self.pause()
         self.params, link, problems = _session(params)
+        self.nav = Nav(self.here, self.params, self.journey)
         self.notices.children = tuple(error_box(e) for e in (*self.params.errors, *problems))
         return link
 
@@ -268,6 +325,7 @@ class DuoApp(_SessionPage):
     """Who your partner is, what to talk about, and a place to note one insight."""
 
     css_class = "ztmo-duo"
+    here = DUO_PATH
 
     def set_params(self, params: Params) -> None:
         link = self._begin(params)
@@ -286,43 +344,53 @@ class DuoApp(_SessionPage):
         store = shared_store()
         partner = html_block("", "ztmo-partner")
         me = link.token
+        sink = answer_sink(link)
+        if sink.get(DUO_JOINED) != "ja":
+            sink.save(DUO_JOINED, "ja")  # opening the talk means: I want a partner
 
-        def refresh() -> None:
-            labels = participant_labels(store, link.code)
+        def refresh(snap) -> None:
+            labels = snap.labels()
+            firsts = snap.by_participant(FIRST)
             try:
-                pairs, firsts = session_pairs(store, link.code)
-            except PairingError as exc:
-                partner.value = f'<p class="ztmo-notice">{esc(exc)}</p>'
-                return
-            mine = next(group for group in pairs if me in group)
+                pairs, frozen = duo_groups(snap, store)
+            except PairingError:
+                pairs, frozen = [], False
+            mine = next((group for group in pairs if me in group), ())
             others = [t for t in mine if t != me]
-            names = " en ".join(f"<strong>{esc(labels.get(t, '?'))}</strong>" for t in others)
             waiting = "" if firsts.get(me) else (
-                f'<p class="ztmo-missing">Je hebt de <a href="{href(DUO_PATH, SCAN_PATH, self.params)}">'
-                "scan</a> nog niet af. Dat mag: je praat dan over hoe jij denkt dat je leert.</p>")
+                f'<p class="ztmo-missing">Je hebt de {self.nav.link("scan", "scan")} nog niet '
+                "af. Dat mag: je praat dan over hoe jij denkt dat je leert.</p>")
+            if not others:
+                partner.value = (
+                    f'<div class="ztmo-card"><p>Jij bent <strong>{esc(labels.get(me, "?"))}'
+                    "</strong>.</p><p>Nog geen gesprekspartner: er is nog niemand anders klaar. "
+                    "Je partner verschijnt hier vanzelf.</p></div>" + waiting)
+                return
+            names = " en ".join(f"<strong>{esc(labels.get(t, '?'))}</strong>" for t in others)
+            note = ("De trainer heeft de duo's vastgezet." if frozen else
+                    "De duo's kunnen nog veranderen zolang mensen de scan invullen.")
             partner.value = (
                 f'<div class="ztmo-card"><p>Jij bent <strong>{esc(labels.get(me, "?"))}'
                 f"</strong>.</p><p>Jouw gesprekspartner: {names}.</p><p class=\"ztmo-source\">Zoek "
-                "elkaar op: noem je nummer of bijnaam hardop. De duo's kunnen nog veranderen "
-                "zolang mensen de scan invullen.</p></div>" + waiting)
+                f"elkaar op: noem je nummer of bijnaam hardop. {note}</p></div>" + waiting)
 
-        self.live = Live(store, link.code)
+        self.live = Live(store, link.code, token=link.token)
         self.live.add(refresh)
         self.live.start()
         self.body.children = (partner, prompts, AnswerBox(
-            INSIGHT, "<h3>Eén inzicht uit jullie gesprek</h3>", answer_sink(link)).root)
+            INSIGHT, "<h3>Eén inzicht uit jullie gesprek</h3>", sink).root)
 
 
 class PreferenceGroupView(_View):
     """The group's mix of first and second preferences, and what it means for meetings."""
 
-    def __init__(self, store, code: str, scan: Scan):
+    def __init__(self, scan: Scan):
         super().__init__("ztmo-group-profile")
-        self.store, self.code, self.scan = store, code, scan
+        self.scan = scan
 
-    def refresh(self) -> None:
-        first = scan_core.distribution(a.value for a in self.store.answers(self.code, FIRST))
-        second = scan_core.distribution(a.value for a in self.store.answers(self.code, SECOND))
+    def refresh(self, snap) -> None:
+        first = scan_core.distribution(snap.values(FIRST))
+        second = scan_core.distribution(snap.values(SECOND))
         key = (tuple(first.items()), tuple(second.items()))
         self.show(key, lambda: self._html(first, second))
 
@@ -350,21 +418,24 @@ class PreferenceGroupView(_View):
 class PairingView(_View):
     """The trainer's list of duos (and one trio when the group is odd)."""
 
-    def __init__(self, store, code: str):
+    def __init__(self, store=None):
         super().__init__("ztmo-pairing-list")
-        self.store, self.code = store, code
+        self.store = store
 
-    def refresh(self) -> None:
-        labels = participant_labels(self.store, self.code)
-        try:
-            pairs, firsts = session_pairs(self.store, self.code)
-        except PairingError as exc:
-            message = str(exc)
+    def refresh(self, snap) -> None:
+        labels = snap.labels()
+        firsts = snap.by_participant(FIRST)
+        pairs, frozen = duo_groups(snap, self.store)
+        if not pairs:
+            message = "Nog geen duo's: er zijn nog geen twee mensen klaar voor het gesprek."
             self.show(message, lambda: f'<p class="ztmo-missing">{esc(message)}</p>')
             return
         rows = tuple(tuple((labels.get(t, "?"), firsts.get(t) or "scan niet af") for t in g)
                      for g in pairs)
-        self.show(rows, lambda: "<ol>" + "".join(
+        state = ("Vastgezet: laatkomers worden toegevoegd, de rest blijft staan." if frozen
+                 else "Voorlopig: de duo's kunnen nog veranderen. Zet ze vast als het gesprek "
+                      "begint.")
+        self.show((rows, frozen), lambda: f'<p class="ztmo-source">{esc(state)}</p><ol>' + "".join(
             "<li>" + " + ".join(f"{esc(name)} <span class=\"ztmo-badge\">{esc(pref)}</span>"
                                 for name, pref in group) + "</li>" for group in rows) + "</ol>")
 
@@ -373,6 +444,7 @@ class GroupProfileApp(_SessionPage):
     """The group's learning profile, live, and the five preferences explained."""
 
     css_class = "ztmo-group-profile-app"
+    here = GROUP_PATH
 
     def set_params(self, params: Params) -> None:
         link = self._begin(params)
@@ -387,8 +459,8 @@ class GroupProfileApp(_SessionPage):
                 "Hieronder staan de vijf leervoorkeuren en wat ze een leernetwerk brengen.</p>"),
                 overview)
             return
-        view = PreferenceGroupView(shared_store(), link.code, self.scan)
-        self.live = Live(shared_store(), link.code)
+        view = PreferenceGroupView(self.scan)
+        self.live = Live(shared_store(), link.code, token=link.token)
         self.live.add(view.refresh)
         self.live.start()
         self.body.children = (group_box("Het leerprofiel van de groep", view.widget),

@@ -37,10 +37,56 @@ LEARNING = (
         "Welke mix van voorkeuren heeft de groep, en wat betekent dat?"),
 )
 REGION = App("regio.ipynb", "Cijfers van je regio",
-             "Jeugdhulp met verblijf in jouw jeugdregio, met bronnen.")
+             "Welke cijfers er zijn voor jouw regio en voor heel Nederland, met bronnen.")
 COMING: tuple[App, ...] = ()
 TRAINER = App("trainer.ipynb", "Voor de trainer",
               "Start een groepssessie, laat de code zien en volg de antwoorden live.")
+
+
+JOURNEY = START.path  # in a session, the participant's whole journey runs in this one app
+STEP_PATHS = {
+    "start": START.path,
+    "pijler1": PILLAR_PATHS[1], "pijler2": PILLAR_PATHS[2], "pijler3": PILLAR_PATHS[3],
+    "scan": LEARNING[0].path, "duo": LEARNING[1].path, "groep": LEARNING[2].path,
+    "regio": REGION.path,
+}
+
+
+@dataclass(frozen=True)
+class Nav:
+    """How a page links to another activity.
+
+    On its own (a direct link, Lab, an edition) a link goes to the other notebook. Inside
+    the journey it stays in this app: the link carries ``data-ztmo-stap`` so our page
+    script swaps the view in the same kernel, and its address (``index.ipynb?...&stap=``)
+    still works when opened in a new tab or without the script.
+    """
+
+    here: str
+    params: Params
+    journey: bool = False
+
+    def url(self, step: str) -> str:
+        if self.journey and not in_edition():
+            base = posixpath.dirname(self.here) or "."
+            rel = posixpath.relpath(JOURNEY, base)
+            return esc(rel + self.params.link_query("" if step == "start" else step))
+        return href(self.here, STEP_PATHS[step], self.params)
+
+    def attrs(self, step: str) -> str:
+        stap = f' data-ztmo-stap="{esc(step)}"' if self.journey and not in_edition() else ""
+        return f'href="{self.url(step)}"{stap}'
+
+    def link(self, step: str, text: str) -> str:
+        return f"<a {self.attrs(step)}>{esc(text)}</a>"
+
+    def links(self, *pairs: tuple[str, str]) -> str:
+        return "<p>" + " · ".join(self.link(step, text) for step, text in pairs) + "</p>"
+
+    def card(self, step: str, app: App, kicker: str = "") -> str:
+        kick = f'<span class="ztmo-kicker">{esc(kicker)}</span>' if kicker else ""
+        return (f'<a class="ztmo-nav-card" {self.attrs(step)}>{kick}'
+                f"<strong>{esc(app.titel)}</strong>{esc(app.uitleg)}</a>")
 
 
 def href(from_path: str, to_path: str, params: Params) -> str:

@@ -11,27 +11,24 @@ from dataclasses import replace
 
 import ipywidgets as w
 
+from ..activities import UNKNOWN_RATING, discussion_key, rating_key, reflection_key
 from ..content import Guide, Pillar, load_guide
 from ..errors import ZtmoError
 from ..params import Params
 from .answers import AnswerSink, LocalAnswers
 from .base import app_root, error_box, esc, guarded, html_block, launch
 from .group import GroupRatings, Wall, group_box
-from .nav import PILLAR_PATHS, START, href
+from .nav import PILLAR_PATHS, Nav
+from .rating import RatingControl
 from .session import AnswerBox, Live, SessionLink, answer_sink, open_session, shared_store
 
-
-def rating_activity(guideline_id: str) -> str:
-    """The activity key under which a guideline's rating is saved."""
-    return f"beoordeling:{guideline_id}"
+# The activity keys live in ztmo.activities; these names stay for the callers.
+rating_activity, reflection_activity, discussion_activity = rating_key, reflection_key, discussion_key
 
 
-def reflection_activity(guideline_id: str) -> str:
-    return f"reflectie:{guideline_id}"
-
-
-def discussion_activity(pillar_id: str, question_id: str) -> str:
-    return f"gesprek:{pillar_id}:{question_id}"
+def step_anchor(step: str) -> str:
+    """A marker at the top of a step: our page script scrolls to it on Volgende/Vorige."""
+    return f'<span class="ztmo-step-anchor" data-step="{esc(step)}"></span>'
 
 
 def as_score(value: object) -> int | None:
@@ -47,8 +44,9 @@ class PillarWalk:
     """Step through a pillar's guidelines one at a time, then show a summary."""
 
     def __init__(self, guide: Guide, pillar: Pillar, params: Params,
-                 answers: AnswerSink | None = None):
+                 answers: AnswerSink | None = None, journey: bool = False):
         self.guide = guide
+        self.journey = journey
         self.pillar = pillar
         self.answers: AnswerSink = answers or LocalAnswers()
         self.link: SessionLink | None = None
@@ -63,18 +61,14 @@ class PillarWalk:
         self.progress.add_class("ztmo-progress")
         self.card = html_block("", "ztmo-guideline")
         labels = guide.beoordeling.labels
-        self.rating = w.ToggleButtons(
-            options=[(str(k), k) for k in sorted(labels)], value=None,
-            tooltips=[labels[k] for k in sorted(labels)],
-            style={"button_width": "3.2em"},
-        )
-        self.rating.add_class("ztmo-rating")
+        self.rating = RatingControl(dict(labels), guarded(self.rate, self.show_error,
+                                                          "beoordeling"))
         self.rating_label = html_block("", "ztmo-rating-label")
         self.rating_box = w.VBox([
             html_block(f"<h3>{esc(guide.beoordeling.vraag)}</h3>"
                        f'<p class="ztmo-scale-legend">1 = {esc(labels[1])} · '
                        f"5 = {esc(labels[5])}</p>"),
-            self.rating, self.rating_label,
+            self.rating.root, self.rating_label,
         ])
         self.rating_box.add_class("ztmo-rating-block")
         self.prev = w.Button(description="Vorige", icon="", tooltip="Vorig handvat")
@@ -95,7 +89,6 @@ class PillarWalk:
 
         self.prev.on_click(guarded(lambda _: self.go(self.step - 1), self.show_error, "vorige"))
         self.next.on_click(guarded(lambda _: self.go(self.step + 1), self.show_error, "volgende"))
-        self.rating.observe(guarded(self._on_rating, self.show_error, "beoordeling"), "value")
 
         header = html_block(
             f'<span class="ztmo-kicker">Pijler {pillar.nummer} · {esc(pillar.doel)}</span>'
@@ -111,9 +104,7 @@ class PillarWalk:
     def set_params(self, params: Params) -> None:
         """Apply (new) parameters: their problems on top, links that carry them, and
         the session (if any) that answers are saved to."""
-        if self.live:
-            self.live.stop()
-            self.live = None
+        self.pause()
         link, problems = open_session(params)
         if link is None or not link.joined:
             params = replace(params, sessie="", deelnemer="")
@@ -123,26 +114,39 @@ class PillarWalk:
                                           "blijven nu op je eigen scherm."))
             link = None
         self.params, self.link = params, link
+        self.nav = Nav(self.here, params, self.journey)
         self.answers = answer_sink(link)
         self.reflection.sink = self.answers
         self.notices.children = tuple(error_box(e) for e in (*params.errors, *problems))
         self.render()
+
+    def pause(self) -> None:
+        """Stop the live group view (the journey calls this when another view is shown)."""
+        if self.live:
+            self.live.stop()
+            self.live = None
 
     # --- state -------------------------------------------------------------------
     def ratings(self) -> dict[str, int | None]:
         return {h.id: as_score(self.answers.get(rating_activity(h.id)))
                 for h in self.pillar.handvatten}
 
-    def rate(self, score: int | None) -> None:
-        """Record the rating for the current guideline (None clears nothing)."""
-        if score is None or self.step >= self.steps:
+    def rate(self, value: int | str | None) -> None:
+        """Record the rating ("1".."5" or "?" for weet ik niet) for the current guideline.
+
+        Every click saves, also the same score as before: saving is idempotent.
+        """
+        if value is None or self.step >= self.steps:
             return
-        if score not in self.guide.beoordeling.labels:
-            raise ValueError(f"score {score!r} buiten de schaal")
-        self.answers.save(rating_activity(self.pillar.handvatten[self.step].id), score)
-        self.rating_label.value = self._label_text(score)
+        value = str(value)
+        if value != UNKNOWN_RATING and as_score(value) not in self.guide.beoordeling.labels:
+            raise ValueError(f"score {value!r} buiten de schaal")
+        self.answers.save(rating_activity(self.pillar.handvatten[self.step].id), value)
+        self.rating.show(value)
+        self.rating_label.value = self._label_text(value)
 
     def go(self, step: int) -> None:
+        self.pause()  # the summary starts its own live view again
         self.step = max(0, min(self.steps, step))
         self.messages.children = ()
         self.render()
@@ -150,10 +154,10 @@ class PillarWalk:
     def show_error(self, box: w.Widget) -> None:
         self.messages.children = (box,)
 
-    def _on_rating(self, change) -> None:
-        self.rate(change["new"])
-
-    def _label_text(self, score: int | None) -> str:
+    def _label_text(self, value: str | None) -> str:
+        if value == UNKNOWN_RATING:
+            return "<p>Jouw keuze: <strong>weet ik niet</strong></p>"
+        score = as_score(value)
         if score is None:
             return '<p class="ztmo-missing">Nog geen keuze gemaakt. Je mag ook overslaan.</p>'
         return f"<p>Jouw keuze: <strong>{score} – {esc(self.guide.beoordeling.labels[score])}</strong></p>"
@@ -169,7 +173,8 @@ class PillarWalk:
         h = self.pillar.handvatten[self.step]
         self.progress.value = self.step + 1
         self.progress_text.value = (
-            f"<p>Handvat {self.step + 1} van {self.steps}</p>"
+            step_anchor(f"{self.pillar.id}:{self.step}")
+            + f"<p>Handvat {self.step + 1} van {self.steps}</p>"
         )
         questions = "".join(f"<li>{esc(q)}</li>" for q in h.vragen)
         self.card.value = (
@@ -179,10 +184,11 @@ class PillarWalk:
             f'<p><strong>Om over na te denken</strong></p><ul class="ztmo-question-list">'
             f"{questions}</ul></div>"
         )
-        current = as_score(self.answers.get(rating_activity(h.id)))
-        self.rating.unobserve_all("value")
-        self.rating.value = current
-        self.rating.observe(guarded(self._on_rating, self.show_error, "beoordeling"), "value")
+        saved = self.answers.get(rating_activity(h.id))
+        current = None if saved is None else str(saved)
+        if current != UNKNOWN_RATING and as_score(current) is None:
+            current = None
+        self.rating.show(current)  # this guideline's own choice, never the previous one's
         self.rating_label.value = self._label_text(current)
         self.reflection.point_at(reflection_activity(h.id),
                                  "<h3>Jouw gedachten</h3><p>Wat valt je op bij dit handvat? "
@@ -195,10 +201,13 @@ class PillarWalk:
 
         ratings = self.ratings()
         rows = [(h.titel, ratings[h.id]) for h in self.pillar.handvatten]
+        unknown = {h.titel for h in self.pillar.handvatten
+                   if str(self.answers.get(rating_activity(h.id))) == UNKNOWN_RATING}
         labels = self.guide.beoordeling.labels
         table = "".join(
             f"<tr><td>{i}. {esc(t)}</td><td>"
-            + (f"{s} – {esc(labels[s])}" if s else '<span class="ztmo-missing">niet beoordeeld</span>')
+            + (f"{s} – {esc(labels[s])}" if s else "weet ik niet" if t in unknown
+               else '<span class="ztmo-missing">niet beoordeeld</span>')
             + "</td></tr>"
             for i, (t, s) in enumerate(rows, start=1)
         )
@@ -216,15 +225,13 @@ class PillarWalk:
         back.add_class("ztmo-prev")
         back.on_click(guarded(lambda _: self.go(self.steps - 1), self.show_error, "terug"))
         nxt = self.pillar.nummer % 3 + 1
-        links = (
-            f'<p><a href="{href(self.here, PILLAR_PATHS[nxt], self.params)}">Verder met pijler '
-            f'{nxt}</a> · <a href="{href(self.here, START.path, self.params)}">'
-            "Terug naar de start</a></p>"
-        )
+        links = self.nav.links((f"pijler{nxt}", f"Verder met pijler {nxt}"),
+                               ("start", "Terug naar de start"))
         group = [self._group_section()] if self.link else []
         return [
             html_block(
-                f"<h3>Jouw overzicht: {esc(self.pillar.titel)}</h3>"
+                step_anchor(f"{self.pillar.id}:overzicht")
+                + f"<h3>Jouw overzicht: {esc(self.pillar.titel)}</h3>"
                 f'<div class="ztmo-chart" role="img" aria-label="Staafdiagram van jouw '
                 f'beoordelingen">{chart_html}</div>'
                 f'<table class="ztmo-summary-table">{table}</table>'
@@ -245,10 +252,10 @@ class PillarWalk:
         """What the group says: ratings, and notes from the group talk (live)."""
         store = shared_store()
         task = self.guide.groepsopdracht
-        ratings = GroupRatings(store, self.link.code, self.guide, self.pillar)
+        ratings = GroupRatings(self.guide, self.pillar)
         activities = {discussion_activity(self.pillar.id, q.id): q.tekst for q in task.vragen}
-        wall = Wall(store, self.link.code, activities, "Nog geen aantekeningen.")
-        self.live = Live(store, self.link.code)
+        wall = Wall(activities, "Nog geen aantekeningen.")
+        self.live = Live(store, self.link.code, token=self.link.token)
         boxes = [AnswerBox(activity, f"<p><strong>{esc(question)}</strong></p>", self.answers,
                            on_saved=self.live.poll_once).root
                  for activity, question in activities.items()]

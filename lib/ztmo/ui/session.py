@@ -22,6 +22,15 @@ from .base import esc, guarded, html_block, log_exception
 
 MAX_ANSWER = 500
 PRIVACY = "Noem geen namen of andere gegevens waaraan iemand te herkennen is."
+SEEN_BY_GROUP = ("Wie ziet dit? Je groep en het scherm van de trainer, zonder je naam. "
+                 + PRIVACY)
+SEEN_BY_YOU = ("Wie ziet dit? Alleen jij, op dit scherm; het wordt niet bewaard. " + PRIVACY)
+HEARTBEAT = 30.0  # seconds between "still here" notes of a participant's app
+
+
+def audience(sink: AnswerSink) -> str:
+    """The one line at every answer box: who will see what is typed there."""
+    return SEEN_BY_GROUP if isinstance(sink, SessionAnswers) else SEEN_BY_YOU
 
 
 @lru_cache(maxsize=1)
@@ -111,11 +120,8 @@ class AnswerBox:
         self.button.add_class("ztmo-answer-submit")
         self.status = html_block("", "ztmo-answer-status")
         self.button.on_click(guarded(self.submit, self._show_error, "antwoord opslaan"))
-        self.root = w.VBox([
-            self.question,
-            html_block(f'<p class="ztmo-privacy">{esc(PRIVACY)} Maximaal {MAX_ANSWER} tekens.</p>'),
-            self.input, self.button, self.status,
-        ])
+        self.privacy = html_block("")
+        self.root = w.VBox([self.question, self.privacy, self.input, self.button, self.status])
         self.root.add_class("ztmo-answer")
         self.load()
 
@@ -125,20 +131,29 @@ class AnswerBox:
         self.question.value = question_html
         self.load()
 
+    @property
+    def limit(self) -> int:
+        from ..activities import registry
+
+        act = registry().get(self.activity)
+        return act.max_length if act else MAX_ANSWER
+
     def load(self) -> None:
         value = self.sink.get(self.activity)
         self.input.value = "" if value is None else str(value)
         self.status.value = ""
+        self.privacy.value = (f'<p class="ztmo-privacy">{esc(audience(self.sink))} Maximaal '
+                              f"{self.limit} tekens.</p>")
 
     def submit(self, _=None) -> None:
         text = self.input.value.strip()
         if not text:
             self.status.value = '<p class="ztmo-missing">Typ eerst een antwoord.</p>'
             return
-        if len(text) > MAX_ANSWER:
+        if len(text) > self.limit:
             self.status.value = (
                 f'<p class="ztmo-missing">Je antwoord heeft {len(text)} tekens. Het mogen er '
-                f"{MAX_ANSWER} zijn. Maak het wat korter; je tekst blijft staan.</p>"
+                f"{self.limit} zijn. Maak het wat korter; je tekst blijft staan.</p>"
             )
             return
         self.sink.save(self.activity, text)
@@ -151,31 +166,57 @@ class AnswerBox:
 
 
 class Live:
-    """Refresh group views from the store by themselves: poll a cheap revision number
-    and call the refreshers only when something changed."""
+    """Refresh group views from the store by themselves.
 
-    def __init__(self, store, code: str, interval: float = 1.0):
+    Poll a cheap revision number; only when it changed, read the session's whole state
+    once (`Store.snapshot`) and hand that one snapshot to every view. A participant's
+    Live also notes now and then that the app is alive (`Store.touch`), so duo pairs
+    leave out people who went away.
+    """
+
+    def __init__(self, store, code: str, interval: float = 1.0, token: str = ""):
         self.store = store
         self.code = code
+        self.token = token
         self.interval = interval
-        self.refreshers: list[Callable[[], None]] = []
+        self.refreshers: list[Callable[[object], None]] = []
         self.last: int | None = None
+        self.snapshot = None
+        self._beat = 0.0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
 
-    def add(self, refresher: Callable[[], None]) -> None:
+    def add(self, refresher: Callable[[object], None]) -> None:
         self.refreshers.append(refresher)
-        refresher()
+        refresher(self.current())
+
+    def current(self):
+        """The latest snapshot (read now if there is none yet)."""
+        if self.snapshot is None:
+            self.snapshot = self.store.snapshot(self.code)
+            self.last = self.snapshot.revision
+        return self.snapshot
 
     def poll_once(self) -> bool:
         """Refresh if the session changed; True when it did."""
-        revision = self.store.revision(self.code)
-        if revision == self.last:
-            return False
-        self.last = revision
-        for refresh in self.refreshers:
-            refresh()
-        return True
+        with self._lock:
+            self._heartbeat()
+            revision = self.store.revision(self.code)
+            if revision == self.last:
+                return False
+            self.snapshot = self.store.snapshot(self.code)
+            self.last = self.snapshot.revision
+            for refresh in self.refreshers:
+                refresh(self.snapshot)
+            return True
+
+    def _heartbeat(self) -> None:
+        import time
+
+        if self.token and time.monotonic() - self._beat >= HEARTBEAT:
+            self._beat = time.monotonic()
+            self.store.touch(self.code, self.token)
 
     def start(self) -> Live:
         if self._thread is None:

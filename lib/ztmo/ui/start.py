@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import ipywidgets as w
 
+from ..activities import WHAT_IS_HOME
 from ..content import Guide, load_guide
 from ..params import Params
 from .base import app_root, error_box, esc, guarded, html_block, launch
 from .group import WordList, group_box
-from .nav import LEARNING, PILLAR_PATHS, REGION, TRAINER, App, card, href
+from .nav import LEARNING, REGION, TRAINER, App, Nav, card
 from .session import (
     PRIVACY,
     AnswerBox,
@@ -23,6 +25,7 @@ from .session import (
 )
 
 HERE = "index.ipynb"
+NICKNAME_HINT = "Verzin een bijnaam, geen echte naam. Mag ook leeg blijven."
 
 
 def principles_html(guide: Guide) -> str:
@@ -38,14 +41,16 @@ def principles_html(guide: Guide) -> str:
     )
 
 
-def nav_html(guide: Guide, params: Params) -> str:
+def nav_html(guide: Guide, params: Params, journey: bool = False) -> str:
+    nav = Nav(HERE, params, journey)
     pillars = "".join(
-        card(App(PILLAR_PATHS[p.nummer], p.titel, p.kernzin), HERE, params,
-             kicker=f"Pijler {p.nummer} · {p.doel}")
+        nav.card(f"pijler{p.nummer}", App("", p.titel, p.kernzin),
+                 kicker=f"Pijler {p.nummer} · {p.doel}")
         for p in guide.pijlers
     )
-    learning = "".join(card(app, HERE, params, kicker="Leervoorkeuren") for app in LEARNING)
-    region = card(REGION, HERE, params, kicker="Cijfers")
+    learning = "".join(nav.card(step, app, kicker="Leervoorkeuren")
+                       for step, app in zip(("scan", "duo", "groep"), LEARNING))
+    region = nav.card("regio", REGION, kicker="Cijfers")
     trainer = card(TRAINER, HERE, replace(params, sessie="", deelnemer=""))
     return (
         "<h2>Kies een pijler</h2>"
@@ -61,12 +66,18 @@ def nav_html(guide: Guide, params: Params) -> str:
     )
 
 
-WHAT_IS_HOME = "wat_is_thuis"
-
-
 class StartPage:
-    def __init__(self, guide: Guide, params: Params):
+    """Welcome, join a session, "Wat is thuis?", and the way to the activities.
+
+    ``on_join`` gets the new parameters after joining (the journey then updates the
+    address and every view); on its own the page just applies them itself.
+    """
+
+    def __init__(self, guide: Guide, params: Params, journey: bool = False,
+                 on_join: Callable[[Params], None] | None = None):
         self.guide = guide
+        self.journey = journey
+        self.on_join = on_join or self.set_params
         self.live: Live | None = None
         self.notices = w.VBox([])
         self.region = html_block("")
@@ -80,10 +91,13 @@ class StartPage:
         )
         self.set_params(params)
 
-    def set_params(self, params: Params) -> None:
+    def pause(self) -> None:
         if self.live:
             self.live.stop()
             self.live = None
+
+    def set_params(self, params: Params) -> None:
+        self.pause()
         link, problems = open_session(params)
         if params.sessie and link is None:
             params = replace(params, sessie="", deelnemer="")
@@ -96,19 +110,19 @@ class StartPage:
             if params.regio else ""
         )
         self.session_area.children = self._session_children(link)
-        self.nav.value = nav_html(self.guide, params)
+        self.nav.value = nav_html(self.guide, params, self.journey)
 
     # --- session ---------------------------------------------------------------
     def _session_children(self, link: SessionLink | None) -> tuple[w.Widget, ...]:
         if link is None or not link.joined:
             return self._join_form(link)
         store = shared_store()
-        here = href(HERE, HERE, self.params)
+        here = Nav(HERE, self.params).url("start")
         box = AnswerBox(WHAT_IS_HOME, "<h3>Wat is thuis?</h3><p>Schrijf in een paar woorden "
                         "wat thuis voor jou betekent.</p>", answer_sink(link),
                         placeholder="Bijvoorbeeld: veilig, samen eten, mijn eigen bed")
-        words = WordList(store, link.code, WHAT_IS_HOME)
-        self.live = Live(store, link.code)
+        words = WordList(WHAT_IS_HOME)
+        self.live = Live(store, link.code, token=link.token)
         self.live.add(words.refresh)
         self.live.start()
         box.on_saved = self.live.poll_once
@@ -124,7 +138,7 @@ class StartPage:
         code = w.Text(value=link.code if link else "", placeholder="Bijvoorbeeld K7MP3X",
                       description="Code", layout=w.Layout(width="100%", max_width="20rem"))
         code.add_class("ztmo-join-code")
-        nickname = w.Text(placeholder="Mag leeg blijven", description="Bijnaam",
+        nickname = w.Text(placeholder="Bijvoorbeeld: Zonnebloem", description="Bijnaam",
                           layout=w.Layout(width="100%", max_width="20rem"))
         nickname.add_class("ztmo-nickname")
         button = w.Button(description="Meedoen")
@@ -133,18 +147,19 @@ class StartPage:
 
         def submit(_):
             status.children = ()
-            self.set_params(join(self.params, code.value, nickname.value.strip() or None))
+            self.on_join(join(self.params, code.value, nickname.value.strip() or None))
 
         button.on_click(guarded(submit, lambda box: setattr(status, "children", (box,)), "meedoen"))
         heading = (f"Doe mee met de sessie {esc(link.name)}" if link
                    else "Doe je mee met een groepssessie?")
         return (
             html_block(f"<h3>{heading}</h3><p>Vul de code in die de trainer laat zien. Je "
-                       "antwoorden komen dan samen met die van de groep. Een bijnaam is niet "
-                       f"nodig.</p><p class=\"ztmo-privacy\">{esc(PRIVACY)}</p>"),
+                       "antwoorden komen dan samen met die van de groep, zonder je naam. De groep "
+                       "en het scherm van de trainer zien wat je schrijft.</p>"
+                       f'<p class="ztmo-privacy">{esc(NICKNAME_HINT)} {esc(PRIVACY)}</p>'),
             code, nickname, button, status,
-            html_block('<p class="ztmo-source">Geen code? Je kunt ook zonder sessie verder; je '
-                       "antwoorden blijven dan op je eigen scherm.</p>"),
+            html_block('<p class="ztmo-source">Geen code? Je kunt ook zonder sessie verder. Wat '
+                       "je dan invult, blijft alleen op dit scherm en wordt niet bewaard.</p>"),
         )
 
 

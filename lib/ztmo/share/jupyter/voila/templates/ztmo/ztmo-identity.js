@@ -1,1 +1,159 @@
-/* Identity and navigation helpers (see ztmo.ui.journey). */
+/* ztmo page script: one participant, one identity, one app (see ztmo.ui.journey).
+ *
+ * - The app writes a hidden <span class="ztmo-identity" data-sessie data-deelnemer
+ *   data-stap data-vergeet>. We copy those codes into the address (so a reload, a
+ *   bookmark or a restored tab comes back as the same person, on the same step) and into
+ *   this browser's memory (so the join link opened again returns the same participant).
+ * - A click on a link with data-ztmo-stap is sent to the app through its hidden
+ *   .ztmo-bridge field, so the view changes inside the same kernel. Without the app (or
+ *   with a modifier key) the link works as an ordinary link.
+ * - After Volgende/Vorige or a change of view, the top of the new step is scrolled into
+ *   view (the app marks it with .ztmo-step-anchor).
+ * Only codes that match a strict pattern are read or written; nothing from the page is
+ * ever inserted as HTML or executed.
+ */
+(function () {
+  "use strict";
+  var SAFE = /^[A-Za-z0-9-]{0,32}$/;
+  var PREFIX = "ztmo.deelnemer.";
+  var LAST = "ztmo.laatste";
+  var LAST_MAX_AGE = 24 * 3600 * 1000;
+
+  function memory() {
+    try {
+      var probe = "ztmo.probe";
+      window.localStorage.setItem(probe, "1");
+      window.localStorage.removeItem(probe);
+      return window.localStorage;
+    } catch (e) {
+      return null; /* private mode or blocked: the address still carries the identity */
+    }
+  }
+  var mem = memory();
+  function get(k) { try { return mem ? mem.getItem(k) : null; } catch (e) { return null; } }
+  function put(k, v) { try { if (mem) { mem.setItem(k, v); } } catch (e) { /* full */ } }
+  function drop(k) { try { if (mem) { mem.removeItem(k); } } catch (e) { /* ignore */ } }
+  function last() {
+    try {
+      var v = JSON.parse(get(LAST) || "null");
+      if (v && SAFE.test(v.sessie) && SAFE.test(v.deelnemer) && Date.now() - v.tijd < LAST_MAX_AGE) {
+        return v;
+      }
+    } catch (e) { /* ignore a broken memory */ }
+    return null;
+  }
+
+  var seq = 0;
+  function send(message) {
+    var input = document.querySelector(".ztmo-bridge input");
+    if (!input) { return false; }
+    seq += 1;
+    input.value = message + "#" + seq;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    return true;
+  }
+
+  function setParam(url, key, value) {
+    if (value) { url.searchParams.set(key, value); } else { url.searchParams.delete(key); }
+  }
+
+  var shown = "";
+  function syncIdentity(el) {
+    var v = ["sessie", "deelnemer", "stap", "vergeet"].map(function (k) {
+      return el.getAttribute("data-" + k) || "";
+    });
+    if (!v.every(function (x) { return SAFE.test(x); })) { return; }
+    var key = v.join("|");
+    if (key === shown) { return; }
+    shown = key;
+    var sessie = v[0], deelnemer = v[1], stap = v[2], vergeet = v[3];
+    if (vergeet) {
+      drop(PREFIX + vergeet);
+      var l = last();
+      if (l && l.sessie === vergeet) { drop(LAST); }
+    }
+    var url = new URL(window.location.href);
+    setParam(url, "sessie", sessie);
+    setParam(url, "deelnemer", deelnemer);
+    setParam(url, "stap", stap === "start" ? "" : stap);
+    if (url.href !== window.location.href) {
+      window.history.replaceState(window.history.state, "", url.href);
+    }
+    if (sessie && deelnemer) {
+      put(PREFIX + sessie, deelnemer);
+      put(LAST, JSON.stringify({ sessie: sessie, deelnemer: deelnemer, tijd: Date.now() }));
+    }
+  }
+
+  /* The app is there: if the address names no participant, tell it whom we remember. */
+  var asked = false;
+  function askRemembered() {
+    if (asked || !document.querySelector(".ztmo-bridge input")) { return; }
+    asked = true;
+    var url = new URL(window.location.href);
+    if (url.searchParams.get("deelnemer")) { return; }
+    var sessie = (url.searchParams.get("sessie") || "").toUpperCase();
+    var token = "";
+    if (sessie && SAFE.test(sessie)) {
+      token = get(PREFIX + sessie) || "";
+    } else if (!sessie) {
+      var l = last();
+      if (l) { sessie = l.sessie; token = l.deelnemer; }
+    }
+    if (sessie && token && SAFE.test(token)) { send("who:" + sessie + ":" + token); }
+  }
+
+  var wantScroll = 0;
+  var anchors = {};
+  function scrollToNewStep() {
+    var now = {};
+    var fresh = null;
+    var list = document.querySelectorAll(".ztmo-step-anchor");
+    for (var i = 0; i < list.length; i++) {
+      var el = list[i];
+      if (el.offsetParent === null) { continue; } /* hidden */
+      var step = el.getAttribute("data-step") || "";
+      now[step] = true;
+      if (!anchors[step] && fresh === null) { fresh = el; }
+    }
+    anchors = now;
+    if (fresh && Date.now() - wantScroll < 8000) {
+      wantScroll = 0;
+      var target = fresh.parentElement || fresh;
+      target.scrollIntoView({ block: "start" });
+    }
+  }
+
+  var queued = false;
+  function onChange() {
+    if (queued) { return; }
+    queued = true;
+    window.requestAnimationFrame(function () {
+      queued = false;
+      var ids = document.querySelectorAll(".ztmo-identity");
+      if (ids.length) { syncIdentity(ids[ids.length - 1]); }
+      askRemembered();
+      scrollToNewStep();
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var t = event.target;
+    if (!t || !t.closest) { return; }
+    if (t.closest(".ztmo-next, .ztmo-prev")) { wantScroll = Date.now(); return; }
+    var link = t.closest("a[data-ztmo-stap]");
+    if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey ||
+        event.altKey) { return; }
+    var stap = link.getAttribute("data-ztmo-stap") || "";
+    if (SAFE.test(stap) && send("go:" + stap)) {
+      event.preventDefault();
+      wantScroll = Date.now();
+    }
+  }, true);
+
+  function start() {
+    new MutationObserver(onChange).observe(document.body, { childList: true, subtree: true });
+    onChange();
+  }
+  if (document.body) { start(); } else { document.addEventListener("DOMContentLoaded", start); }
+})();

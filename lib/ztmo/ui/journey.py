@@ -1,0 +1,231 @@
+"""The participant's whole journey in one app and one kernel.
+
+The start page, the three pillars, the scan, the duo talk, the group profile and the
+region figures are views of this one app: moving between them swaps the view, it does
+not open a new page (so a participant holds one kernel for the whole workshop). Each
+view is the same component the separate notebooks use.
+
+Two small channels connect the app with our page script (template ``ztmo``):
+- out: a hidden ``.ztmo-identity`` element carries the session code, the participant
+  token and the current step; the script puts them in the address (a reload or a
+  bookmark comes back to the same person and step) and in the browser's memory (the
+  join link opened again on the same device returns the same participant);
+- in: a hidden text field (``.ztmo-bridge``) by which the script reports a click on a
+  link with ``data-ztmo-stap`` ("go"), or the participant it remembers ("who").
+Both carry only codes checked against a strict pattern; no participant text.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import replace
+
+import ipywidgets as w
+
+from ..activities import STEP_KEYS, STEPS
+from ..content import Guide, load_guide
+from ..params import Params
+from .base import app_root, error_box, esc, html_block, launch, log_exception
+from .nav import Nav
+from .session import HEARTBEAT, open_session, shared_store
+
+HERE = "index.ipynb"
+_BRIDGE = re.compile(r"^(go|who):([A-Za-z0-9-]{0,32})(?::([A-Za-z0-9]{0,32}))?(?:#\d+)?$")
+MENU = tuple(STEPS)
+
+
+class Journey:
+    """Views by step, built on first use and kept (with their state) for the session."""
+
+    def __init__(self, guide: Guide, params: Params):
+        self.guide = guide
+        self.views: dict[str, object] = {}
+        self.stale: set[str] = set()
+        self.step = ""
+        self.forget = ""  # a remembered session the browser should drop (closed, deleted)
+        self.adopted: tuple[str, str] | None = None  # (code, token) the browser remembered
+        self.identity = html_block("", "ztmo-identity-box")
+        self.identity.layout.display = "none"
+        self.bridge = w.Text(value="", layout=w.Layout(display="none"))
+        self.bridge.add_class("ztmo-bridge")
+        self.bridge.observe(self._on_bridge, "value")
+        self.notices = w.VBox([])
+        self.menu = html_block("", "ztmo-menu")
+        self.stage = w.VBox([], layout=w.Layout(width="100%"))
+        self.stage.add_class("ztmo-stage")
+        self.root = app_root([self.identity, self.bridge, self.notices, self.menu, self.stage],
+                             "ztmo-journey")
+        self._beat = threading.Event()
+        self._beat_thread: threading.Thread | None = None
+        self.set_params(params)
+
+    # --- identity ------------------------------------------------------------------
+    def set_params(self, params: Params) -> None:
+        """Apply the address's parameters (or those after joining) to every view."""
+        if self.adopted and not params.deelnemer and params.sessie in ("", self.adopted[0]):
+            # The remembered participant may arrive before a preheated kernel sees its
+            # address; the address naming nobody must not undo it.
+            params = replace(params, sessie=self.adopted[0], deelnemer=self.adopted[1])
+        link, problems = open_session(params)
+        if params.sessie and link is None:
+            self.forget = params.sessie
+            params = replace(params, sessie="", deelnemer="")
+        elif link is not None and not link.joined:
+            if params.deelnemer:  # a token that is not (or no longer) this session's
+                problems.append(_unknown_token())
+            params = replace(params, deelnemer="")
+        self.params, self.link = params, link
+        self.notices.children = tuple(error_box(e) for e in (*params.errors, *problems))
+        for view in self.views.values():
+            _pause(view)
+        self.stale = set(self.views)
+        self._heartbeat()
+        self.show(params.stap or self.step or "start")
+
+    def join(self, params: Params) -> None:
+        """The start page's "Meedoen": carry the new participant everywhere."""
+        self.adopted = (params.sessie, params.deelnemer)
+        self.set_params(replace(params, stap=self.step if self.step != "start" else ""))
+
+    def adopt(self, code: str, token: str) -> None:
+        """The browser remembers this participant for this session: continue as them,
+        unless the address already names someone (the address wins)."""
+        if self.params.deelnemer or not code or not token:
+            return
+        if self.params.sessie and self.params.sessie != code.upper():
+            return
+        store = shared_store()
+        candidate = replace(self.params, sessie=code.upper(), deelnemer=token)
+        link, _ = open_session(candidate, store)
+        if link is None or not link.joined:
+            self.forget = code.upper()  # stale memory: a clean fresh start
+            self._write_identity()
+            return
+        self.adopted = (link.code, token)
+        self.set_params(candidate)
+
+    # --- views -----------------------------------------------------------------------
+    def show(self, step: str) -> None:
+        if step not in STEP_KEYS:
+            step = "start"
+        if self.step and self.step != step and self.step in self.views:
+            _pause(self.views[self.step])
+        view = self.views.get(step)
+        if view is None:
+            view = self.views[step] = self._build(step)
+        elif step in self.stale or step != self.step:
+            view.set_params(self._params_for(step))
+        self.stale.discard(step)
+        self.step = step
+        self.stage.children = (html_block(_anchor(step)), view.root)
+        self.menu.value = self._menu_html()
+        self._write_identity()
+
+    def _params_for(self, step: str) -> Params:
+        return replace(self.params, stap=step, errors=())
+
+    def _build(self, step: str):
+        from ..preferences import load_scan
+        from .learning import DuoApp, GroupProfileApp, ScanApp
+        from .pillar import PillarWalk
+        from .start import StartPage
+
+        params = self._params_for(step)
+        if step == "start":
+            return StartPage(self.guide, params, journey=True, on_join=self.join)
+        if step.startswith("pijler"):
+            return PillarWalk(self.guide, self.guide.pillar(int(step[-1])), params, journey=True)
+        if step == "scan":
+            return ScanApp(load_scan(), params, journey=True)
+        if step == "duo":
+            return DuoApp(load_scan(), params, journey=True)
+        if step == "groep":
+            return GroupProfileApp(load_scan(), params, journey=True)
+        from .region import RegionApp  # pandas: only for whoever opens the figures
+
+        return RegionApp(params)
+
+    def _menu_html(self) -> str:
+        nav = Nav(HERE, self.params, journey=True)
+        current = ' aria-current="page"'
+        items = "".join(
+            f'<li><a {nav.attrs(key)}{current if key == self.step else ""}>'
+            f"{esc(label)}</a></li>" for key, label in MENU)
+        return f'<nav class="ztmo-menu-bar" aria-label="Onderdelen"><ul>{items}</ul></nav>'
+
+    def _write_identity(self) -> None:
+        p = self.params
+        self.identity.value = (
+            f'<span class="ztmo-identity" data-sessie="{esc(p.sessie)}" '
+            f'data-deelnemer="{esc(p.deelnemer)}" data-stap="{esc(self.step)}" '
+            f'data-vergeet="{esc(self.forget)}"></span>')
+
+    # --- the page script's messages ------------------------------------------------------
+    def _on_bridge(self, change) -> None:
+        match = _BRIDGE.match(str(change["new"] or ""))
+        if not match:
+            return
+        kind, first, second = match.group(1), match.group(2), match.group(3) or ""
+        try:
+            if kind == "go":
+                self.show(first)
+            else:
+                self.adopt(first, second)
+        except Exception:  # noqa: BLE001 - a participant never sees a traceback
+            log_exception("navigatie")
+            self.notices.children = (error_box("Dit onderdeel kon niet worden geopend. "
+                                               "Laad de pagina opnieuw."),)
+
+    # --- still here ------------------------------------------------------------------------
+    def _heartbeat(self) -> None:
+        """While joined, note every half minute that this app is alive (for the duos)."""
+        if not (self.link and self.link.joined) or self._beat_thread is not None:
+            return
+
+        def run() -> None:
+            while not self._beat.wait(HEARTBEAT):
+                link = self.link
+                if not (link and link.joined):
+                    continue
+                try:
+                    shared_store().touch(link.code, link.token)
+                except Exception:  # noqa: BLE001 - the next beat tries again
+                    log_exception("aanwezig")
+
+        try:
+            shared_store().touch(self.link.code, self.link.token)
+        except Exception:  # noqa: BLE001
+            log_exception("aanwezig")
+        self._beat_thread = threading.Thread(target=run, name="ztmo-heartbeat", daemon=True)
+        self._beat_thread.start()
+
+
+def _anchor(step: str) -> str:
+    return f'<span class="ztmo-step-anchor" data-step="view:{esc(step)}"></span>'
+
+
+def _pause(view) -> None:
+    pause = getattr(view, "pause", None)
+    if pause is not None:
+        pause()
+
+
+def _unknown_token():
+    from ..errors import ZtmoError
+
+    return ZtmoError("Je deelnemerslink hoort niet bij deze sessie. Doe opnieuw mee met de code "
+                     "van de trainer; je krijgt dan een nieuwe plek in de groep.")
+
+
+def journey_app(regio: str = "", sessie: str = "", deelnemer: str = "", stap: str = ""):
+    """The participant app (notebooks/index.ipynb): the whole journey in one kernel."""
+    from pathlib import Path
+
+    from . import static
+    from .nav import REGION
+
+    return launch(lambda p: Journey(load_guide(), p), (regio, sessie, deelnemer, "", stap),
+                  "deelnemersapp",
+                  static=lambda p: static.start_html(load_guide(), p,
+                                                     with_region=Path(REGION.path).is_file()))
