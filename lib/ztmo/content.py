@@ -78,6 +78,10 @@ class Guide:
     pijlers: tuple[Pillar, ...]
     groepsopdracht: GroupTask
     beoordeling: RatingScale
+    bron: str = ""
+    """Credit line: the guide "Mijn Thuis" by NJi, and that the texts are our own words."""
+    rol_organisaties_gemeenten: str = ""
+    """What the guide's part on organisations and municipalities is about, in our words."""
 
     def pillar(self, key: int | str) -> Pillar:
         """A pillar by number (1-3) or id; a ContentError in Dutch otherwise."""
@@ -174,6 +178,8 @@ def parse_guide(raw: Any, path: Path) -> Guide:
         pijlers=tuple(pijlers),
         groepsopdracht=task,
         beoordeling=scale,
+        bron=r.text(raw, "het begin", "bron"),
+        rol_organisaties_gemeenten=r.text(raw, "het begin", "rol_organisaties_gemeenten"),
     )
 
 

@@ -107,3 +107,17 @@ def test_dataclasses_are_frozen():
     guide = load_guide()
     with pytest.raises(AttributeError):
         guide.pijlers[0].titel = "iets anders"  # type: ignore[misc]
+
+
+def test_the_guide_is_credited_and_the_role_of_organisations_is_there():
+    guide = load_guide()
+    assert "Mijn Thuis" in guide.bron and "Nederlands Jeugdinstituut (NJi)" in guide.bron
+    assert "in onze woorden" in guide.motto and "NJi" in guide.motto
+    assert "organisaties en gemeenten" in guide.rol_organisaties_gemeenten
+
+
+@pytest.mark.parametrize("field", ["bron", "rol_organisaties_gemeenten"])
+def test_credit_and_role_texts_are_required(tmp_path, raw, field):
+    del raw[field]
+    with pytest.raises(ContentError, match=f"het begin, veld '{field}': dit veld ontbreekt"):
+        load_guide(write(tmp_path, raw))

@@ -164,3 +164,15 @@ def test_page_paths_of_an_edition():
     assert layout.page_link("index.ipynb", "regio.ipynb") == "regio.html"
     assert layout.edition_dirname("JZ16", "Gooi en Vechtstreek") == "jz16-gooi-en-vechtstreek"
     assert re.fullmatch(r"[a-z0-9-]+", layout.slug("Zuid-Holland Zuid (’s-Gravenzande) & Co"))
+
+
+def test_a_pillar_on_paper_credits_the_guide_and_names_the_role_of_organisations():
+    guide = load_guide()
+    markup = static.pillar_html(guide, guide.pijlers[1], Params())
+    assert "Bron: " + static.esc(guide.bron) in markup
+    assert "De rol van organisaties en gemeenten" in markup
+    assert static.esc(guide.rol_organisaties_gemeenten) in markup
+    from ztmo.editions.pages import source_lines
+
+    assert any(line.startswith("Bron: handreiking Mijn Thuis van het Nederlands "
+                               "Jeugdinstituut (NJi)") for line in source_lines(markup))

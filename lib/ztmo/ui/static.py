@@ -169,6 +169,10 @@ def pillar_html(guide: Guide, pillar: Pillar, params: Params) -> str:
     task = guide.groepsopdracht
     questions = "".join(f"<li><p>{esc(q.tekst)}</p>{lines(3)}</li>" for q in task.vragen)
     nxt = pillar.nummer % 3 + 1
+    roles = (('<div class="ztmo-card ztmo-roles"><h3>De rol van organisaties en gemeenten</h3>'
+              f"<p>{esc(guide.rol_organisaties_gemeenten)}</p></div>")
+             if guide.rol_organisaties_gemeenten else "")
+    credit = f'<p class="ztmo-source">Bron: {esc(guide.bron)}</p>' if guide.bron else ""
     body = (
         notices(params)
         + f'<p class="ztmo-source">{esc(PAPER_NOTE)}</p>'
@@ -185,6 +189,7 @@ def pillar_html(guide: Guide, pillar: Pillar, params: Params) -> str:
         f'<p class="ztmo-source">Werk in groepjes van maximaal {task.max_groepsgrootte} mensen. '
         "Eén persoon schrijft op wat jullie bespreken.</p>"
         f'<ol class="ztmo-question-list">{questions}</ol></div>'
+        + roles + credit
         + _links(here, [(PILLAR_PATHS[nxt], f"Verder met pijler {nxt}"),
                         (START.path, "Terug naar de start")], params)
     )
