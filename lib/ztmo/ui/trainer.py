@@ -52,11 +52,14 @@ def qr_svg(text: str) -> str:
 
 
 def answer_label(answer) -> str:
-    """One line per answer for the moderation list (plain text: Select shows no HTML)."""
+    """One line per answer for the moderation list (plain text: Select shows no HTML),
+    with the activity's readable name instead of its stored key."""
+    from .. import activities
+
     text = " ".join(answer.value.split())
     short = text if len(text) <= 70 else text[:67] + "..."
     hidden = "[verborgen] " if answer.hidden else ""
-    return f"{hidden}{answer.activity}: {short}"
+    return f"{hidden}{activities.label(answer.activity)}: {short}"
 
 
 class TrainerScreen:
@@ -204,72 +207,142 @@ class TrainerScreen:
         )
 
     def _moderation(self, code: str, key: str):
+        auto = w.Layout(width="auto")
         choose = w.Select(options=[], rows=6, layout=w.Layout(width="100%"))
         choose.add_class("ztmo-moderation-list")
-        hide = w.Button(description="Verbergen")
+        hide = w.Button(description="Verbergen", layout=auto)
         hide.add_class("ztmo-hide")
-        show = w.Button(description="Weer tonen")
+        show = w.Button(description="Weer tonen", layout=auto)
+        show.add_class("ztmo-show")
+        sure = w.Checkbox(description="Ja, verwijder het gekozen antwoord voorgoed",
+                          indent=False, layout=auto)
+        sure.add_class("ztmo-delete-answer-sure")
+        delete = w.Button(description="Voorgoed verwijderen", button_style="danger",
+                          layout=auto)
+        delete.add_class("ztmo-delete-answer")
         message = html_block("")
-        current: dict[str, object] = {}
+        refreshing = [False]
 
         def refresh():
             answers = [a for a in self.store.answers(code)
                        if a.activity.startswith(TEXT_ACTIVITIES)]
-            options = []
-            for a in answers:
-                options.append((answer_label(a), f"{a.participant}|{a.activity}"))
-                current[f"{a.participant}|{a.activity}"] = a
-            if options != list(choose.options):
+            options = [(answer_label(a), f"{a.participant}|{a.activity}") for a in answers]
+            if options == list(choose.options):
+                return
+            # A new or changed answer reorders the list, and ipywidgets then jumps to the
+            # first item: keep the trainer's choice, so a click acts on what they chose.
+            chosen = choose.value
+            refreshing[0] = True
+            try:
                 choose.options = options
+                choose.value = chosen if chosen in {v for _, v in options} else None
+            finally:
+                refreshing[0] = False
+            if choose.value != chosen:
+                sure.value = False  # the confirmation was for an answer that is gone
 
-        def set_hidden(hidden: bool):
+        def chosen_changed(_):
+            if not refreshing[0]:
+                sure.value = False  # each confirmation is for one answer
+
+        def selected() -> tuple[str, str] | None:
             if not choose.value:
                 message.value = '<p class="ztmo-missing">Kies eerst een antwoord in de lijst.</p>'
-                return
+                return None
             participant, activity = choose.value.split("|", 1)
-            self.store.hide_answer(code, key, participant, activity, hidden)
+            return participant, activity
+
+        def set_hidden(hidden: bool):
+            answer = selected()
+            if answer is None:
+                return
+            self.store.hide_answer(code, key, *answer, hidden)
             message.value = "<p>Verborgen.</p>" if hidden else "<p>Weer zichtbaar.</p>"
             self.live.poll_once()
 
+        def delete_(_):
+            answer = selected()
+            if answer is None:
+                return
+            if not sure.value:
+                message.value = ('<p class="ztmo-missing">Vink eerst aan: "Ja, verwijder het '
+                                 'gekozen antwoord voorgoed".</p>')
+                return
+            self.store.delete_answer(code, key, *answer)
+            sure.value = False
+            choose.value = None
+            message.value = "<p>Het antwoord is voorgoed verwijderd.</p>"
+            self.live.poll_once()
+
+        choose.observe(chosen_changed, "value")
         hide.on_click(guarded(lambda _: set_hidden(True), self._show_error, "verbergen"))
         show.on_click(guarded(lambda _: set_hidden(False), self._show_error, "tonen"))
+        delete.on_click(guarded(delete_, self._show_error, "antwoord verwijderen"))
         box = group_box("Antwoorden beheren",
                         html_block("<p>Staat er iets ongepasts of een naam tussen? Kies het "
                                    "antwoord en verberg het. Het verdwijnt dan uit alle "
-                                   "groepsbeelden.</p>"),
-                        choose, w.HBox([hide, show]), message)
+                                   "groepsbeelden, maar blijft bewaard. Moet het echt weg? "
+                                   "Verwijder het dan voorgoed.</p>"),
+                        choose, w.HBox([hide, show]), w.VBox([sure, delete]), message)
         return box, refresh
 
     def _session_controls(self, code: str, key: str) -> w.Widget:
-        download = html_block("", "ztmo-download")
-        export = w.Button(description="Antwoorden downloaden (CSV)")
+        auto = w.Layout(width="auto")
+        export = w.Button(description="Antwoorden klaarzetten om te downloaden", layout=auto)
         export.add_class("ztmo-export")
-        sure = w.Checkbox(description="Ik weet het zeker", indent=False)
-        close = w.Button(description="Sessie sluiten")
+        with_hidden = w.Checkbox(description="Ook verborgen antwoorden", value=False,
+                                 indent=False, layout=auto)
+        with_hidden.add_class("ztmo-export-hidden")
+        xlsx_link = html_block("", "ztmo-export-xlsx")
+        csv_link = html_block("", "ztmo-export-csv")
+        close_sure = w.Checkbox(description="Ja, sluit de sessie", indent=False, layout=auto)
+        close_sure.add_class("ztmo-close-sure")
+        close = w.Button(description="Sessie sluiten", layout=auto)
         close.add_class("ztmo-close-session")
-        delete = w.Button(description="Sessie en antwoorden wissen", button_style="danger")
+        delete_sure = w.Checkbox(description="Ja, wis de sessie en alle antwoorden",
+                                 indent=False, layout=auto)
+        delete_sure.add_class("ztmo-delete-sure")
+        delete = w.Button(description="Sessie en antwoorden wissen", button_style="danger",
+                          layout=auto)
         delete.add_class("ztmo-delete-session")
         message = html_block("")
 
-        def make_csv(_):
-            data = self.store.export(code).to_csv(index=False).encode("utf-8")
-            href = "data:text/csv;charset=utf-8;base64," + base64.b64encode(data).decode()
-            download.value = (f'<p><a download="sessie-{esc(code)}.csv" href="{href}">'
-                              f"Klik hier om het bestand op te slaan</a></p>")
+        def link(data: bytes, mime: str, name: str, text: str) -> str:
+            href = f"data:{mime};base64," + base64.b64encode(data).decode()
+            return f'<p><a download="{esc(name)}" href="{href}">{esc(text)}</a></p>'
 
-        def need_sure() -> bool:
-            if not sure.value:
-                message.value = '<p class="ztmo-missing">Vink eerst "Ik weet het zeker" aan.</p>'
-            return sure.value
+        def make_files(_=None):
+            from ..export import to_csv, to_xlsx
+
+            frame = self.store.export(code, include_hidden=with_hidden.value)
+            n = len(frame)
+            what = (f"{n} {'antwoord' if n == 1 else 'antwoorden'}"
+                    + (", ook de verborgen" if with_hidden.value else ""))
+            xlsx_link.value = link(to_xlsx(frame), "application/vnd.openxmlformats-"
+                                   "officedocument.spreadsheetml.sheet", f"sessie-{code}.xlsx",
+                                   f"Excel-bestand opslaan ({what})")
+            csv_link.value = link(to_csv(frame), "text/csv;charset=utf-8",
+                                  f"sessie-{code}.csv", f"CSV-bestand opslaan ({what})")
+
+        def hidden_changed(_):
+            if xlsx_link.value:  # links already there: make them fit the new choice
+                make_files()
+
+        def confirmed(box: w.Checkbox) -> bool:
+            if not box.value:
+                message.value = (f'<p class="ztmo-missing">Vink eerst aan: '
+                                 f'"{esc(box.description)}".</p>')
+            return box.value
 
         def close_(_):
-            if need_sure():
+            if confirmed(close_sure):
                 self.store.close_session(code, key)
+                close_sure.value = False
                 message.value = "<p>De sessie is gesloten. De antwoorden blijven bewaard.</p>"
                 self.live.poll_once()
 
         def delete_(_):
-            if need_sure():
+            if confirmed(delete_sure):
                 self.store.delete_session(code, key)
                 if self.live:
                     self.live.stop()
@@ -277,13 +350,16 @@ class TrainerScreen:
                     "<h2>De sessie is gewist</h2><p>Alle antwoorden van deze sessie zijn "
                     "verwijderd.</p>"),)
 
-        export.on_click(guarded(make_csv, self._show_error, "export"))
+        export.on_click(guarded(make_files, self._show_error, "export"))
+        with_hidden.observe(guarded(hidden_changed, self._show_error, "export"), "value")
         close.on_click(guarded(close_, self._show_error, "sluiten"))
         delete.on_click(guarded(delete_, self._show_error, "wissen"))
         return group_box("Afronden",
-                         html_block("<p>Download de antwoorden voor het verslag. Sluit de sessie "
-                                    "aan het eind. Wissen haalt alles weg.</p>"),
-                         export, download, sure, w.HBox([close, delete]), message)
+                         html_block("<p>Download de antwoorden voor het verslag: als "
+                                    "Excel-bestand of als CSV-bestand. Sluit de sessie aan het "
+                                    "eind. Wissen haalt alles weg.</p>"),
+                         with_hidden, export, xlsx_link, csv_link,
+                         w.VBox([close_sure, close]), w.VBox([delete_sure, delete]), message)
 
 
 def trainer_page(sessie: str = "", sleutel: str = "") -> w.Widget:
