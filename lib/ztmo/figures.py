@@ -40,6 +40,13 @@ VALUE_TYPES = {"exact", "afgerond_in_tekst", "afgerond_in_tekst_ondergrens",
                "afgeleid", "onderdrukt"}
 REGION_TYPES = {"NL", "LD", "PV", "JZ", "GM"}
 
+#: Small numbers: a count under 5 can point at one child, so it is never shown as a
+#: number ("minder dan 5"), and no rate is derived from it.
+SMALL_COUNT = 5
+SMALL_TEXT = f"minder dan {SMALL_COUNT}"
+SMALL_RATE_TEXT = f"niet getoond (minder dan {SMALL_COUNT} jongeren)"
+COUNT_UNITS = {"jongeren", "maatregelen", "aantal"}
+
 STATUS_WORDS = {"definitief": "definitief", "nader voorlopig": "nader voorlopig",
                 "voorlopig": "voorlopig", "onbekend": "status onbekend"}
 VALUE_NOTES = {
@@ -127,15 +134,16 @@ INDICATORS: dict[str, Indicator] = {
     "jr_jongeren": Indicator("Jongeren met jeugdreclassering"),
     "pct_jeugdhulp_in_natura": Indicator(
         "Jongeren met jeugdhulp in natura (%)",
-        "Het deel van de jongeren met jeugdhulp in natura, volgens CBS-tabel 85098NED.",
-        "Waarvan dit een deel is, staat in de toelichting bij de tabel: lees die voordat "
+        "Het deel van de jongeren met jeugdhulp in natura, volgens het CBS. Welke tabel, "
+        "staat bij elk cijfer.",
+        "Waarvan dit een deel is, staat in de toelichting bij die tabel: lees die voordat "
         "je het cijfer gebruikt."),
     "pct_jhmv_van_jeugdhulp": Indicator(
         "Jeugdhulp met verblijf (%)",
-        "Een percentage uit CBS-tabel 85098NED. Het is vrijwel zeker een deel van de "
-        "jongeren mét jeugdhulp, niet van alle jongeren.",
-        "Het is dus geen kans dat een kind uit huis gaat. Controleer de toelichting bij "
-        "tabel 85098NED voordat je dit cijfer in een tekst gebruikt."),
+        "Een percentage van het CBS; welke tabel, staat bij elk cijfer. Het is vrijwel "
+        "zeker een deel van de jongeren mét jeugdhulp, niet van alle jongeren.",
+        "Het is dus geen kans dat een kind uit huis gaat. Lees de toelichting bij de "
+        "tabel voordat je dit cijfer in een tekst gebruikt."),
     "pct_jeugdbescherming": Indicator("Jongeren met jeugdbescherming (%)"),
     "pct_jb_met_jhmv": Indicator("Jeugdbescherming én jeugdhulp met verblijf (%)"),
     "pct_jeugdreclassering": Indicator("Jongeren met jeugdreclassering (%)"),
@@ -167,17 +175,24 @@ class Fault:
 
 
 class FiguresFileError(DataFileError):
-    """A figures file with faults; the message lists them (file, row, column)."""
+    """A figures file with faults; the message lists them (file, row, column).
+
+    The message names the file only, never its folder: it may reach a participant's
+    page, and a server path is nobody's business there. ``path`` keeps the full path.
+    """
 
     title = "Een cijferbestand is niet in orde"
 
     def __init__(self, path: Path | str, faults: list[Fault], limit: int = 20):
         self.path = str(path)
+        self.name = Path(path).name
         self.faults = list(faults)
         lines = [f"- {f.text()}" for f in faults[:limit]]
-        if len(faults) > limit:
-            lines.append(f"- en nog {len(faults) - limit} fouten")
-        super().__init__(f"Fouten in {path}:\n" + "\n".join(lines))
+        more = len(faults) - limit
+        if more > 0:
+            lines.append(f"- en nog {more} {'fout' if more == 1 else 'fouten'}")
+        word = "Fout" if len(faults) == 1 else "Fouten"
+        super().__init__(f"{word} in {self.name}:\n" + "\n".join(lines))
 
 
 def _read_csv(path: Path, columns: tuple[str, ...]) -> tuple[list[dict[str, str]], list[Fault]]:
@@ -307,7 +322,8 @@ def load(directory: Path | str | None = None) -> FigureSet:
         try:
             newer = read_figures(folder / REFRESHED)
         except FiguresFileError as exc:
-            notices.append(f"{exc} We laten de meegeleverde cijfers zien.")
+            notices.append(f"{exc} De cijfers die al in de leeromgeving zaten, blijven "
+                           "in gebruik.")
         else:
             frame = pd.concat([newer, frame]).drop_duplicates(list(KEY), keep="first")
             refreshed = True
@@ -323,11 +339,13 @@ _STATUS_ORDER = {s: i for i, s in enumerate(STATUSES)}
 def with_rates(frame: pd.DataFrame) -> pd.DataFrame:
     """Add '<indicator>_per_1000' rows: yearly counts of 0-22 year olds per 1,000 young
     people of 0-22 in the same region and year. Only where both exist; the status is
-    the least final of the two, the value type 'afgeleid'."""
+    the least final of the two, the value type 'afgeleid'. No rate from a count under
+    SMALL_COUNT: the count could be worked back from it."""
     pop = frame[(frame.indicator == POPULATION) & frame.waarde.notna()]
     counts = frame[(frame.eenheid == "jongeren") & (frame.periode_type == "jaar")
                    & (frame.leeftijd == "0-22") & (frame.indicator != POPULATION)
-                   & ~frame.indicator.str.endswith(RATE_SUFFIX)]
+                   & ~frame.indicator.str.endswith(RATE_SUFFIX)
+                   & ~(frame.waarde < SMALL_COUNT)]
     if pop.empty or counts.empty:
         return frame
     merged = counts.merge(pop[["regio_code", "periode", "waarde", "status", "bron_tabel"]],
@@ -454,8 +472,23 @@ def _table_words(table: str) -> str:
                        for t in table.split(" en "))
 
 
+def is_small_count(value: float | None, unit: str) -> bool:
+    """A count (not a percentage or rate) under SMALL_COUNT: it must not be shown."""
+    return (unit in COUNT_UNITS and value is not None and not math.isnan(value)
+            and value < SMALL_COUNT)
+
+
+def shown_value(value: float | None, unit: str) -> str:
+    """What a page shows for a figure: the Dutch number, or "minder dan 5" for a small
+    count. Every figure of a region on a page goes through here."""
+    if is_small_count(value, unit):
+        return SMALL_TEXT
+    return format_value(value, unit)
+
+
 def format_value(value: float, unit: str) -> str:
-    """Dutch number format; a missing value says so in words."""
+    """Dutch number format; a missing value says so in words (no small-numbers rule:
+    use `shown_value` for a region's figures)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "onbekend"
     if unit == "procent":

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .contentfile import Reader, read_yaml
+from .errors import ContentError
 from .paths import data_dir
 
 FIELDS = {"introductie", "contacten", "goede_voorbeelden"}
@@ -48,7 +49,10 @@ def load(code: str, directory: Path | None = None) -> RegionInfo | None:
     path = path_for(code, directory)
     if not path.is_file():
         return None
-    node = read_yaml(path)
+    try:
+        node = read_yaml(path)
+    except ContentError as exc:  # shown on the region page: the file name, never its folder
+        raise ContentError(str(exc).replace(str(path), path.name)) from None
     r = Reader(path)
     if not isinstance(node, dict):
         raise r.fail("het begin", "introductie", "het bestand moet velden bevatten.")

@@ -29,6 +29,18 @@ def test_region_page_names_region_and_cites_sources(given, name, own, tmp_path):
     assert "<svg" in text and not has_error(text)
     assert ("Bron: CBS, tabel 85100NED" in text) == own
     assert ("ztmo-no-own" in text) == (not own)
+    assert f"Wat vind je hier over {name}?" in text  # what the page has, in plain words
+    assert "Vraag je gemeente of de trainer" in text  # and how to get the rest
+    for developer_talk in ("ztmo data", "data/lokaal", "meegeleverde", "ZTMO_"):
+        assert developer_talk not in text
+
+
+def test_zeeland_cites_the_table_its_municipal_rows_come_from(tmp_path):
+    text = widget_text(execute("regio.ipynb", tmp_path, regio="Zeeland"))
+    municipal = text[text.index("Gemeenten in deze regio"):text.index("Nederland</h2>")]
+    assert "(tabel 82972NED)" in municipal and "85098NED" not in municipal
+    assert "Bron: CBS, tabel 82972NED, periode 2019" in municipal
+    assert "eigen berekening op basis van voorlopige, afgeronde CBS-cijfers" in text
 
 
 def test_misspelled_region_suggests_names_and_offers_the_picker(tmp_path):

@@ -255,3 +255,29 @@ def test_source_line_states_table_period_status_and_rounding():
     assert fig.format_value(41000.0, "jongeren") == "41.000"
     assert fig.format_value(float("nan"), "jongeren") == "onbekend"
     assert fig.format_value(8.25, "procent") == "8,2%"
+
+
+# ---------------------------------------------------------------------- small numbers
+
+
+def test_a_count_under_five_is_shown_as_minder_dan_5_and_a_rate_is_not_derived():
+    for value in (0.0, 1.0, 4.0):
+        assert fig.shown_value(value, "jongeren") == "minder dan 5"
+        assert fig.shown_value(value, "maatregelen") == "minder dan 5"
+        assert fig.shown_value(value, "aantal") == "minder dan 5"
+    assert fig.shown_value(5.0, "jongeren") == "5"
+    assert fig.shown_value(3.0, "procent") == "3,0%"  # percentages and rates are no counts
+    assert fig.shown_value(2.5, "per 1.000 jongeren") == "2,5 per 1.000"
+    assert fig.shown_value(float("nan"), "jongeren") == "onbekend"
+    frame = fig.with_rates(region_rows({"JZ01": (4, 60000), "JZ02": (5, 50000)}))
+    rates = frame[frame.indicator == "jhmv_totaal_per_1000"]
+    assert list(rates.regio_code) == ["JZ02"]  # the count 4 could be worked back from a rate
+
+
+def test_a_figures_file_error_names_the_file_and_counts_in_dutch(tmp_path):
+    faults = [fig.Fault(n, "waarde", "kapot.") for n in range(1, 23)]
+    message = str(fig.FiguresFileError(tmp_path / "a" / "b.csv", faults))
+    assert message.startswith("Fouten in b.csv:") and str(tmp_path) not in message
+    assert message.endswith("- en nog 2 fouten")
+    message = str(fig.FiguresFileError(tmp_path / "b.csv", faults[:21]))
+    assert message.endswith("- en nog 1 fout")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -91,7 +92,9 @@ def test_region_page_escapes_local_text_and_says_what_is_missing(tmp_path):
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "Eigen cijfers van de regio" in page
     assert "ztmo-no-own" in page and "Wat ontbreekt nog?" in page
-    assert "ztmo data vernieuwen" in page and "ztmo-no-compare" in page
+    assert "ztmo-no-compare" in page
+    assert "Vraag je gemeente of de trainer" in page  # how to get the rest, in plain words
+    assert "ztmo data" not in page and "data/" not in page and ".csv" not in page
     assert page.count("Bron: CBS") >= 5
 
 
@@ -132,3 +135,140 @@ def test_region_content_from_yaml_is_shown_with_its_source(tmp_path, monkeypatch
                                                     encoding="utf-8")
     monkeypatch.setenv("ZTMO_DATA_PATH", str(tmp_path))
     assert "&lt;b&gt;Welkom&lt;/b&gt;" in info_html(get_region("Twente"))
+
+
+# ----------------------------------------------------------------- small numbers
+
+
+def small_file(tmp_path) -> Path:
+    path = tmp_path / "eigen.csv"
+    path.write_text(HEADER
+                    + "Twente,2024,Kinderen in een gesloten plaatsing,3,aantal,regio,\n"
+                    + "Twente,2024,Kinderen in een gesloten plaatsing per 1.000,0.04,per 1.000,"
+                      "regio,\n"
+                    + "Twente,2024,Kinderen uit huis in een crisis,0,aantal,regio,\n"
+                    + "Twente,2024,Kinderen in een pleeggezin,412,aantal,regio,\n"
+                    + "Twente,2024,Kinderen in een pleeggezin per 1.000,4.8,per 1.000,regio,\n"
+                    + "Twente,2024,Deel van de plaatsingen dichtbij huis,3,procent,regio,\n",
+                    encoding="utf-8")
+    return path
+
+
+def test_counts_under_five_and_their_rates_never_leave_the_loader(tmp_path):
+    frame = localfigures.load(small_file(tmp_path)).frame.set_index("onderwerp")
+    hidden = ["Kinderen in een gesloten plaatsing", "Kinderen in een gesloten plaatsing per 1.000",
+              "Kinderen uit huis in een crisis"]
+    assert frame.loc[hidden, "klein"].all() and frame.loc[hidden, "waarde"].isna().all()
+    shown = frame[~frame.index.isin(hidden)]
+    assert not shown.klein.any()
+    assert list(shown.waarde) == [412.0, 4.8, 3.0]  # a percentage under 5 is not a count
+
+
+def test_the_region_page_says_minder_dan_5_and_shows_no_small_count(tmp_path):
+    page = region_page(load_sources(local_file=str(small_file(tmp_path))), get_region("Twente"))
+    local = page[page.index('<section class="ztmo-local">'):]
+    local = local[:local.index("</section>")]
+    cells = re.findall(r'<td class="ztmo-num">([^<]*)</td>', local)
+    assert cells == ["minder dan 5", "niet getoond (minder dan 5 jongeren)", "minder dan 5",
+                     "412", "4,8 per 1.000", "3,0%"]
+    assert "Een aantal onder de 5 laten we nooit zien" in local
+
+
+# ----------------------------------------------------------------- one region's bad file
+
+
+def data_with_local(tmp_path, files: dict[str, str]) -> Path:
+    import shutil
+
+    shutil.copytree(REPO / "data" / "figures", tmp_path / "figures")
+    (tmp_path / "lokaal").mkdir()
+    for name, text in files.items():
+        (tmp_path / "lokaal" / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+TWENTE_BAD = (HEADER + "Twente,2024,Kinderen in een pleeggezin,412,aantal,regio,\n"
+              + "Twente,2024,Kinderen in een gezinshuis,38,aantal,regio,\n"
+              + "Twente,2024,Kinderen in een groep,-7,aantal,regio,\n")
+ZEELAND_GOOD = HEADER + "Zeeland,2024,Kinderen in een gezinshuis,21,aantal,regio,\n"
+
+
+def test_a_bad_local_file_shows_only_on_its_own_regions_page_without_a_server_path(tmp_path):
+    from ztmo.editions.html import error_boxes
+
+    data = data_with_local(tmp_path, {"regio_cijfers_twente.csv": TWENTE_BAD,
+                                      "zeeland.csv": ZEELAND_GOOD})
+    sources = load_sources(data)
+    zeeland = region_page(sources, get_region("Zeeland"))
+    assert error_boxes(zeeland) == []
+    assert "Eigen cijfers van de regio" in zeeland and ">21<" in zeeland
+    assert error_boxes(region_page(sources, get_region("Gooi en Vechtstreek"))) == []
+
+    twente = region_page(sources, get_region("Twente"))
+    boxes = error_boxes(twente)
+    assert len(boxes) == 1
+    assert "regio_cijfers_twente.csv, rij 3, kolom &#x27;waarde&#x27;: -7 is negatief" in boxes[0]
+    assert str(tmp_path) not in twente and "/lokaal" not in twente
+    assert "Kinderen in een pleeggezin" not in twente  # the whole file is refused
+
+
+def test_which_regions_a_faulty_file_is_about(tmp_path):
+    cells = tmp_path / "eigen.csv"
+    cells.write_text(HEADER + "Twente,2024,x,-1,aantal,regio,\nJZ38,2024,y,veel,aantal,r,\n"
+                     "Nergensland,2024,z,1,aantal,r,\n", encoding="utf-8")
+    assert localfigures.regions_of(cells) == {"JZ14", "JZ38"}
+    named = tmp_path / "regio_cijfers_gooi_en_vechtstreek.csv"
+    named.write_text("gebied;waarde\nhier;3\n", encoding="utf-8")  # no regio column at all
+    assert localfigures.regions_of(named) == {"JZ16"}
+    coded = tmp_path / "cijfers-jz41.csv"
+    coded.write_text("kapot\n", encoding="utf-8")
+    assert localfigures.regions_of(coded) == {"JZ41"}
+    nobody = tmp_path / "cijfers.csv"
+    nobody.write_text("kapot\n", encoding="utf-8")
+    assert localfigures.regions_of(nobody) == frozenset()
+    good, refused = localfigures.load_all([cells, nobody])
+    assert good == [] and [r.name for r in refused] == ["eigen.csv", "cijfers.csv"]
+    assert refused[0].lines()[0].startswith("eigen.csv, rij 1, kolom 'waarde'")
+
+
+def test_a_faulty_file_that_names_no_region_is_shown_nowhere(tmp_path):
+    from ztmo.editions.html import error_boxes
+
+    data = data_with_local(tmp_path, {"cijfers.csv": "kapot\n"})
+    sources = load_sources(data)
+    for name in ("Twente", "Zeeland"):
+        assert error_boxes(region_page(sources, get_region(name))) == []
+
+
+def test_an_error_message_names_the_file_never_its_folder(tmp_path):
+    import pytest
+
+    from ztmo.figures import FiguresFileError
+
+    bad = tmp_path / "diep" / "map" / "regio_cijfers_twente.csv"
+    bad.parent.mkdir(parents=True)
+    bad.write_text(TWENTE_BAD, encoding="utf-8")
+    with pytest.raises(FiguresFileError) as caught:
+        localfigures.load(bad)
+    message = str(caught.value)
+    assert message.startswith("Fout in regio_cijfers_twente.csv:")
+    assert str(tmp_path) not in message and "diep" not in message
+    assert caught.value.path == str(bad)  # the full path stays available to the CLI
+
+
+def test_a_small_cbs_count_on_the_region_page_is_minder_dan_5(tmp_path):
+    from dataclasses import replace
+
+    import pandas as pd
+
+    from ztmo import figures as fig
+
+    sources = load_sources()
+    frame = sources.figures.frame
+    row = frame[(frame.regio_code == "JZ38") & (frame.indicator == "jh_pgb")].iloc[0].copy()
+    row["indicator"], row["waarde"] = "jb_voogdij", 3.0
+    small = replace(sources, figures=fig.FigureSet(pd.concat([frame, row.to_frame().T],
+                                                             ignore_index=True)))
+    page = region_page(small, get_region("Zeeland"))
+    voogdij = page[page.index(fig.indicator_label("jb_voogdij")):][:200]
+    assert "minder dan 5" in voogdij and ">3<" not in voogdij

@@ -7,7 +7,9 @@ editions (plain HTML). Texts are ours, in plain Dutch.
 
 from __future__ import annotations
 
+import logging
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,26 +34,73 @@ MUNICIPAL_FIGURES = ("pct_jhmv_van_jeugdhulp", "pct_jeugdhulp_in_natura")
 
 @dataclass
 class Sources:
-    """What the page draws from; loading problems become notices, not crashes."""
+    """What the page draws from; loading problems become notices, not crashes.
+
+    ``notices`` concern every region (say a broken CBS refresh); a refused local file
+    (``refused``) concerns only the regions it is about, so one region's faulty file
+    never spoils another region's page or edition.
+    """
 
     figures: fig.FigureSet
-    local: list = field(default_factory=list)  # LocalFigures
+    local: list = field(default_factory=list)  # localfigures.LocalFigures
     notices: list[str] = field(default_factory=list)
+    refused: list = field(default_factory=list)  # localfigures.Refused
+    explicit: bool = False  # the local file was asked for by name (lokale_cijfers)
+
+    def refused_for(self, code: str) -> list:
+        """The refused files that concern this region."""
+        return [r for r in self.refused
+                if code in r.regions or (self.explicit and not r.regions)]
 
 
 def load_sources(directory: Path | None = None, local_file: str = "") -> Sources:
-    """Figures plus the region's own files; a faulty own file is refused with its faults."""
+    """Figures plus the regions' own files; a faulty own file is refused with its faults."""
     from .. import localfigures
 
     figures = fig.load(directory)
-    sources = Sources(figures, notices=list(figures.notices))
     paths = [Path(local_file)] if local_file else localfigures.files(directory)
-    for path in paths:
-        try:
-            sources.local.append(localfigures.load(path))
-        except ZtmoError as exc:
-            sources.notices.append(f"De eigen cijfers in {path.name} laten we niet zien. {exc}")
-    return sources
+    local, refused = localfigures.load_all(paths)
+    for r in refused:
+        if not r.regions and not local_file:
+            logging.getLogger("ztmo").warning(
+                "Eigen cijfers in %s niet getoond: het bestand noemt geen regio die we kennen "
+                "en heeft fouten: %s", r.name, "; ".join(r.lines()))
+    return Sources(figures, local, notices=list(figures.notices), refused=refused,
+                   explicit=bool(local_file))
+
+
+# ------------------------------------------------------------------------ words
+
+
+def plural(n: int, one: str, many: str) -> str:
+    """'1 gemeente', '3 gemeenten' (Dutch number format)."""
+    return f"{fig.format_value(n, 'aantal')} {one if n == 1 else many}"
+
+
+def and_list(items: list[str]) -> str:
+    """'a', 'a en b', 'a, b en c'."""
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " en " + items[-1]
+
+
+def period_words(period: str) -> str:
+    """'2025-H1' -> 'het eerste halfjaar van 2025'; a year stays a year."""
+    if len(period) == 7 and period[4:6] == "-H":
+        half = "eerste" if period[-1] == "1" else "tweede"
+        return f"het {half} halfjaar van {period[:4]}"
+    return period
+
+
+_SERVER_PATH = re.compile(r"(?<![\w:/.~])(?:[A-Za-z]:)?[\\/](?:[^\s\\/'\"<>]+[\\/])+"
+                          r"([^\s\\/'\"<>:,;]+)")
+
+
+def without_paths(text: str) -> str:
+    """A message with every server path cut down to the file name (safety net: our own
+    messages already name files only)."""
+    return _SERVER_PATH.sub(lambda m: m.group(1), text)
 
 
 # ------------------------------------------------------------------------ sections
@@ -69,10 +118,23 @@ def _chart(name: str, label: str, **kwargs) -> str:
 
 
 def error_html(exc: BaseException | str) -> str:
-    """An error box as markup (inside a page that is itself HTML); class ``ztmo-error``."""
+    """An error box as markup (inside a page that is itself HTML); class ``ztmo-error``.
+    No server path ever reaches the page."""
     title = exc.title if isinstance(exc, ZtmoError) else "Er ging iets mis"
     return (f'<div class="ztmo-error" role="alert"><strong>{esc(title)}</strong> '
-            f"{esc(exc)}</div>")
+            f"{esc(without_paths(str(exc)))}</div>")
+
+
+def refused_html(refused) -> str:
+    """A region's own file that we do not show: which file, and every fault in it."""
+    lines = refused.lines()
+    shown = "".join(f"<li>{esc(without_paths(line))}</li>" for line in lines[:20])
+    if len(lines) > 20:
+        shown += f"<li>{esc(plural(len(lines) - 20, 'andere fout', 'andere fouten'))}</li>"
+    return ('<div class="ztmo-error" role="alert"><strong>Eigen cijfers niet getoond'
+            f"</strong> In het bestand {esc(refused.name)} met eigen cijfers van de regio "
+            "staan fouten. Daarom laten we die cijfers niet zien. Geef dit door aan wie het "
+            f"bestand heeft gemaakt, of aan de trainer.<ul>{shown}</ul></div>")
 
 
 def _source(text: str) -> str:
@@ -80,18 +142,77 @@ def _source(text: str) -> str:
 
 
 def _value(row) -> str:
-    return fig.format_value(row["waarde"], row["eenheid"])
+    return fig.shown_value(row["waarde"], row["eenheid"])
 
 
 def header_html(region: Region) -> str:
-    names = ", ".join(m.name for m in region.municipalities)
-    derived = (" De indeling van gemeenten in regio's is door ons afgeleid uit de kaart van "
-               "2025; de officiële CBS-indeling komt mee bij het vernieuwen van de cijfers."
-               if region.derived else "")
+    names = and_list([m.name for m in region.municipalities])
+    count = len(region.municipalities)
+    derived = ("Welke gemeente bij welke regio hoort, hebben wij afgeleid uit de kaart van "
+               "2025. Het is niet de officiële indeling van het CBS." if region.derived else "")
+    has = (f"bestaat uit één gemeente: {esc(names)}" if count == 1
+           else f"heeft {esc(plural(count, 'gemeente', 'gemeenten'))}: {esc(names)}")
     return (f'<h2 class="ztmo-region-name">{esc(region.name)} <span class="ztmo-kicker">'
             f'{esc(region.code)}</span></h2>'
-            f"<p>Deze jeugdregio heeft {len(region.municipalities)} gemeenten: "
-            f"{esc(names)}.</p>{_source(derived.strip())}")
+            f"<p>Deze jeugdregio {has}.</p>{_source(derived) if derived else ''}")
+
+
+def _municipal_rows(sources: Sources, region: Region):
+    codes = {m.code for m in region.municipalities}
+    frame = sources.figures.frame
+    return frame[frame.regio_code.isin(codes) & frame.indicator.isin(MUNICIPAL_FIGURES)]
+
+
+def _local_rows(sources: Sources, region: Region) -> list:
+    return [local.frame[local.frame.regio_code == region.code] for local in sources.local
+            if (local.frame.regio_code == region.code).any()]
+
+
+def _some_of(rows, region: Region) -> str:
+    """'3 van de 10 gemeenten in deze regio', 'de gemeente in deze regio'."""
+    k, m = rows.regio_code.nunique(), len(region.municipalities)
+    if m == 1:
+        return "de gemeente in deze regio"
+    if k == m:
+        return f"alle {m} gemeenten in deze regio"
+    return f"{k} van de {m} gemeenten in deze regio"
+
+
+def overview_html(sources: Sources, region: Region) -> str:
+    """In plain words: what this page has for the region, and how to get the rest."""
+    from ..regioninfo import load
+
+    own = fig.for_region(sources.figures.frame, region.code)
+    have = set(own.indicator)
+    items = []
+    if len(own):
+        periods = and_list([period_words(p) for p in sorted(set(own.periode))])
+        items.append(f"{plural(len(own), 'cijfer', 'cijfers')} van het CBS over de hele "
+                     f"regio, over {periods}.")
+    else:
+        items.append("Nog geen cijfers van het CBS over de regio als geheel.")
+    if TREND not in have:
+        items.append("Hoeveel jongeren uit deze regio jeugdhulp met verblijf kregen, hebben "
+                     "we nog niet. Dat cijfer zie je wel voor heel Nederland.")
+    municipal = _municipal_rows(sources, region)
+    if len(municipal):
+        items.append(f"Percentages van het CBS voor {_some_of(municipal, region)}.")
+    if _local_rows(sources, region):
+        items.append("Eigen cijfers van de regio zelf, apart van de CBS-cijfers.")
+    try:
+        info = load(region.code)
+    except ZtmoError:
+        info = None  # info_html shows what is wrong
+    if info is not None and info.goede_voorbeelden:
+        practices = plural(len(info.goede_voorbeelden), "goed voorbeeld", "goede voorbeelden")
+        items.append(f"{practices} uit deze regio.")
+    items.append("Cijfers over heel Nederland en per provincie, om mee te vergelijken.")
+    listed = "".join(f"<li>{esc(i)}</li>" for i in items)
+    return ('<section class="ztmo-region-overview"><h3>Wat vind je hier over '
+            f"{esc(region.name)}?</h3><ul>{listed}</ul>"
+            "<p>Mis je cijfers over je eigen regio? Vraag je gemeente of de trainer. Zij "
+            "kunnen nieuwe CBS-cijfers en eigen cijfers van de regio laten toevoegen.</p>"
+            "</section>")
 
 
 def info_html(region: Region) -> str:
@@ -138,6 +259,10 @@ def _table(rows, with_period: bool = True) -> str:
     return f'<table class="ztmo-summary-table ztmo-figures">{body}</table>'
 
 
+SMALL_NOTE = ("Een aantal onder de 5 laten we nooit zien, want dan is een kind misschien te "
+              "herkennen. Daar staat dan 'minder dan 5'.")
+
+
 def own_html(sources: Sources, region: Region) -> str:
     """The region's own CBS figures, and per 1,000 where the population is known."""
     frame = fig.for_region(sources.figures.frame, region.code)
@@ -147,16 +272,16 @@ def own_html(sources: Sources, region: Region) -> str:
     intro = ("<h2>Cijfers van jouw regio</h2>")
     if frame.empty:
         return (intro + '<p class="ztmo-notice ztmo-no-own">Voor deze regio hebben we nog '
-                "geen eigen CBS-cijfers in de meegeleverde gegevens. Hieronder zie je de "
-                "cijfers van het land en de provincies, en onderaan hoe je de cijfers van "
-                "je eigen regio krijgt.</p>")
+                "geen cijfers van het CBS over de regio als geheel. Hieronder zie je de "
+                "cijfers van het land en de provincies. Onderaan staat hoe je aan de cijfers "
+                "van je eigen regio komt.</p>")
     parts = [intro]
     trend = fig.series(sources.figures.frame, region.code, TREND)
     if trend.waarde.notna().sum() >= 2:
         parts.append(_trend_html(trend, f"{fig.indicator_label(TREND)} in {region.name}"))
-    parts.append("<p>Alle cijfers die we voor deze regio hebben. Bij elk cijfer staat de "
-                 "bron. Een leeg vak betekent: het CBS geeft dit cijfer niet, bijvoorbeeld "
-                 "omdat het om heel weinig kinderen gaat.</p>")
+    parts.append("<p>Dit zijn alle cijfers die we voor deze regio hebben, met bij elk cijfer "
+                 "de bron. 'Onbekend' betekent: het CBS geeft dit cijfer niet, bijvoorbeeld "
+                 f"omdat het om heel weinig kinderen gaat. {esc(SMALL_NOTE)}</p>")
     parts.append(_table(frame))
     if frame.periode_type.eq("halfjaar").any():
         parts.append('<p class="ztmo-source">Let op: een halfjaarcijfer is lager dan een '
@@ -167,8 +292,7 @@ def own_html(sources: Sources, region: Region) -> str:
 
 def municipal_html(sources: Sources, region: Region) -> str:
     codes = {m.code: m.name for m in region.municipalities}
-    frame = sources.figures.frame
-    rows = frame[frame.regio_code.isin(codes) & frame.indicator.isin(MUNICIPAL_FIGURES)]
+    rows = _municipal_rows(sources, region)
     if rows.empty:
         return ""
     rows = rows.assign(naam=rows.regio_code.map(codes)).sort_values(["naam", "periode"])
@@ -179,10 +303,13 @@ def municipal_html(sources: Sources, region: Region) -> str:
         f"<td class=\"ztmo-source\">{esc(fig.describe(r))}</td></tr>"
         for _, r in rows.iterrows())
     meaning = fig.INDICATORS[PROVINCE_FIGURE]
+    tables = and_list([f"tabel {t}" for t in sorted(set(rows.bron_tabel))])
+    rest = ("" if rows.regio_code.nunique() == len(codes)
+            else " Voor de andere gemeenten hebben we die percentages nog niet.")
     return ("<h3>Gemeenten in deze regio</h3>"
-            "<p>Voor een paar gemeenten in deze regio hebben we een percentage uit CBS-tabel "
-            "85098NED. Voor de andere gemeenten ontbreekt het nog in de meegeleverde "
-            f"gegevens.</p><p>{esc(meaning.means)} {esc(meaning.not_means)}</p>"
+            f"<p>Voor {esc(_some_of(rows, region))} hebben we percentages van het CBS "
+            f"({esc(tables)}).{rest}</p>"
+            f"<p>{esc(meaning.means)} {esc(meaning.not_means)}</p>"
             f'<table class="ztmo-summary-table ztmo-figures">{body}</table>')
 
 
@@ -192,7 +319,7 @@ def _trend_html(rows, title: str) -> str:
     points = []
     for year in range(min(years), max(years) + 1):
         r = known.get(str(year))
-        if r is None or math.isnan(r.waarde):
+        if r is None or math.isnan(r.waarde) or fig.is_small_count(r.waarde, r.eenheid):
             points.append((str(year), None, ""))
         else:
             note = "definitief" if (r.status == "definitief" and r.waarde_type == "exact") \
@@ -205,6 +332,20 @@ def _trend_html(rows, title: str) -> str:
             f'<ul class="ztmo-source ztmo-sources">{lines}</ul>')
 
 
+def _basis(rows) -> str:
+    """'voorlopige, afgeronde CBS-cijfers': what a calculation from these rows rests on."""
+    words = []
+    if any(s != "definitief" for s in rows.status):
+        words.append("voorlopige")
+    if any(str(t).startswith("afgerond") for t in rows.waarde_type):
+        words.append("afgeronde")
+    if any(str(t).startswith("afgeleid") for t in rows.waarde_type):
+        words.append("opgetelde")
+    if not words:
+        words.append("definitieve")
+    return ", ".join(words) + " CBS-cijfers"
+
+
 def national_html(sources: Sources) -> str:
     frame = sources.figures.frame
     trend = fig.series(frame, "NL01", TREND)
@@ -215,17 +356,20 @@ def national_html(sources: Sources) -> str:
         change = fig.change_since_first(trend)
         if change is not None:
             word = "minder" if change.difference < 0 else "meer"
+            ends = trend[trend.periode.isin([change.first_period, change.last_period])]
             parts.append(
                 f"<p>Van {esc(change.first_period)} tot {esc(change.last_period)}: "
                 f"{fig.format_value(abs(change.difference), 'jongeren')} jongeren {word} "
-                f"({fig.format_value(abs(change.percent), 'procent')}). Lichte staven zijn "
-                "voorlopig of afgerond: die cijfers kunnen nog iets veranderen. Voorlopige "
-                "CBS-cijfers zijn meestal 1 tot 5 procent lager dan de definitieve.</p>")
+                f"({fig.format_value(abs(change.percent), 'procent')}). Dit is een eigen "
+                f"berekening op basis van {esc(_basis(ends))}, dus het echte verschil kan "
+                "iets anders zijn. Lichte staven zijn voorlopig of afgerond: die cijfers "
+                "kunnen nog iets veranderen. Voorlopige CBS-cijfers zijn meestal 1 tot 5 "
+                "procent lager dan de definitieve.</p>")
         missing = [p for p in range(int(trend.periode.min()), int(trend.periode.max()) + 1)
                    if str(p) not in set(trend.periode)]
         if missing:
-            parts.append(f'<p class="ztmo-missing">Geen landelijk cijfer in de meegeleverde '
-                         f'gegevens voor {esc(", ".join(map(str, missing)))}.</p>')
+            parts.append(f'<p class="ztmo-missing">Voor {esc(and_list([str(p) for p in missing]))}'
+                         " hebben we geen landelijk cijfer.</p>")
     forms = frame[(frame.regio_code == "NL01") & frame.indicator.isin(FORMS)]
     if len(forms):
         period = max(forms.periode)
@@ -253,8 +397,8 @@ def provinces_html(sources: Sources) -> str:
     return ("<h2>De provincies</h2>"
             f"<p>{esc(meaning.means)} {esc(meaning.not_means)}</p>{chart}"
             + _source(fig.describe(first))
-            + "<p>Bij welke provincie jouw regio hoort, staat nog niet in de meegeleverde "
-              "gegevens. Een paar regio's liggen in twee provincies.</p>")
+            + "<p>Bij welke provincie jouw regio hoort, staat hier nog niet. Een paar "
+              "regio's liggen in twee provincies.</p>")
 
 
 def compare_html(sources: Sources, region: Region) -> str:
@@ -264,10 +408,10 @@ def compare_html(sources: Sources, region: Region) -> str:
     compared = fig.regions_compared(frame, indicator)
     if compared is None:
         return ("<h2>Jouw regio tussen de andere regio's</h2>"
-                '<p class="ztmo-notice ztmo-no-compare">Dit kan nog niet: daarvoor zijn van '
+                '<p class="ztmo-notice ztmo-no-compare">Dit kan nog niet. Daarvoor zijn van '
                 "alle 42 regio's het aantal jongeren met verblijf én het aantal inwoners "
-                "nodig. Die staan niet in de meegeleverde gegevens. Met 'ztmo data "
-                "vernieuwen' haal je ze op bij het CBS.</p>")
+                "nodig, en die hebben we nu niet. De trainer kan ze laten ophalen bij het "
+                "CBS.</p>")
     period, rows = compared
     names = {r.code: r.name for r in load_regions()}
     data = [(names.get(r.regio_code, r.regio_code), float(r.waarde),
@@ -278,31 +422,36 @@ def compare_html(sources: Sources, region: Region) -> str:
     parts = ["<h2>Jouw regio tussen de andere regio's</h2>", chart,
              _source(fig.describe(own.iloc[0] if len(own) else rows.iloc[0]))]
     for comparison in fig.comparable(frame, region.code, indicator=indicator):
-        listed = ", ".join(names.get(c, c) for c in comparison.codes)
+        listed = and_list([names.get(c, c) for c in comparison.codes])
         parts.append(f"<p>Regio's die op jouw regio lijken (op {esc(comparison.basis)}, "
                      f"{esc(comparison.period)}): {esc(listed)}.</p>")
     return "".join(parts)
 
 
+_LOCAL_UNITS = {"aantal": "aantal", "procent": "procent",
+                "per 1.000 jongeren": "per 1.000 jongeren"}
+
+
+def _local_value(r) -> str:
+    if r.klein:
+        return fig.SMALL_TEXT if r.eenheid == "aantal" else fig.SMALL_RATE_TEXT
+    return fig.shown_value(r.waarde, _LOCAL_UNITS.get(r.eenheid, "aantal"))
+
+
 def local_html(sources: Sources, region: Region) -> str:
-    blocks = []
-    for local in sources.local:
-        rows = local.frame[local.frame.regio_code == region.code]
-        if rows.empty:
-            continue
-        body = "".join(
-            f"<tr><td>{esc(r.onderwerp)}</td><td>{esc(r.periode)}</td><td class=\"ztmo-num\">"
-            f"{esc(fig.format_value(r.waarde, 'procent' if r.eenheid == 'procent' else 'x'))}"
-            f"</td><td class=\"ztmo-source\">Bron: {esc(r.bron)}. {esc(r.toelichting)}</td></tr>"
-            for r in rows.itertuples())
-        blocks.append(f'<h3>Uit {esc(local.path.name)}</h3><table class="ztmo-summary-table '
-                      f'ztmo-figures">{body}</table>')
-    if not blocks:
+    rows = [r for frame in _local_rows(sources, region) for r in frame.itertuples()]
+    if not rows:
         return ""
+    body = "".join(
+        f"<tr><td>{esc(r.onderwerp)}</td><td>{esc(r.periode)}</td><td class=\"ztmo-num\">"
+        f"{esc(_local_value(r))}</td><td class=\"ztmo-source\">Bron: {esc(r.bron)}. "
+        f"{esc(r.toelichting)}</td></tr>"
+        for r in rows)
     return ('<section class="ztmo-local"><h2>Eigen cijfers van de regio</h2>'
             "<p>Deze cijfers komen van de regio zelf, niet van het CBS. Ze zijn niet op "
             "dezelfde manier gemaakt: vergelijk ze dus voorzichtig met de cijfers "
-            "hierboven.</p>" + "".join(blocks) + "</section>")
+            f"hierboven. {esc(SMALL_NOTE)}</p>"
+            f'<table class="ztmo-summary-table ztmo-figures">{body}</table></section>')
 
 
 def missing_html(sources: Sources, region: Region) -> str:
@@ -318,13 +467,14 @@ def missing_html(sources: Sources, region: Region) -> str:
     items = "".join(f"<li>{esc(x)}</li>" for x in lacking)
     return ('<section class="ztmo-missing-data"><h2>Wat ontbreekt nog?</h2>'
             f"<p>Voor {esc(region.name)} hebben we deze cijfers nog niet:</p><ul>{items}</ul>"
-            "<p>Dat ligt niet aan je regio: de meegeleverde gegevens zijn een uittreksel. "
-            "Zo kom je eraan:</p><ul>"
-            "<li>Met internet: <code>ztmo data vernieuwen</code> haalt de cijfers van alle 42 "
-            "regio's op bij het CBS (tabel 85100NED, met inwoners uit 03759ned).</li>"
-            "<li>Heeft je regio eigen cijfers? Zet ze in een bestand volgens "
-            "<code>data/templates/regio_cijfers.csv</code>, controleer het met "
-            "<code>ztmo data controleer</code> en zet het in <code>data/lokaal/</code>.</li>"
+            "<p>Dat ligt niet aan je regio: deze leeromgeving heeft nu nog maar een deel van "
+            "de CBS-cijfers. Zo kom je aan de rest:</p><ul>"
+            "<li>Vraag de trainer om de nieuwste cijfers van het CBS te laten ophalen. Dan "
+            "komen de cijfers van alle 42 regio's erbij (CBS-tabel 85100NED, met het aantal "
+            "inwoners uit CBS-tabel 03759ned).</li>"
+            "<li>Heeft je gemeente of regio eigen cijfers, bijvoorbeeld over pleegzorg of "
+            "gezinshuizen? Vraag je gemeente of de trainer om ze hier te laten zien. Ze komen "
+            "dan apart te staan, naast de cijfers van het CBS.</li>"
             "</ul></section>")
 
 
@@ -332,12 +482,13 @@ def region_page(sources: Sources, region: Region, params: Params | None = None) 
     """The whole figures page for one region, as HTML."""
     params = params or Params(regio=region.name, regio_code=region.code)
     notices = "".join(error_html(n) for n in sources.notices)
+    notices += "".join(refused_html(r) for r in sources.refused_for(region.code))
     back = f'<p><a href="{href(HERE, START.path, params)}">Terug naar de start</a></p>'
     return "".join([
-        notices, header_html(region), info_html(region), map_html(region), own_html(sources, region),
-        municipal_html(sources, region), local_html(sources, region), national_html(sources),
-        provinces_html(sources), compare_html(sources, region), missing_html(sources, region),
-        back])
+        notices, header_html(region), overview_html(sources, region), info_html(region),
+        map_html(region), own_html(sources, region), municipal_html(sources, region),
+        local_html(sources, region), national_html(sources), provinces_html(sources),
+        compare_html(sources, region), missing_html(sources, region), back])
 
 
 # ------------------------------------------------------------------------ the app
@@ -367,8 +518,9 @@ class RegionApp:
             self.picker.value = params.regio_code  # keep the picker in step with the page
             self.show(params.regio_code)  # no-op when the picker's event already drew it
         else:
-            self.page.value = ('<p>Kies hierboven een van de 42 jeugdregio\'s. Je ziet dan de '
-                               "cijfers van die regio, met de bron bij elk cijfer.</p>")
+            self.page.value = ('<p>Kies hierboven een van de 42 jeugdregio\'s. Je ziet dan '
+                               "welke cijfers er voor die regio zijn, met de bron bij elk "
+                               "cijfer, en hoe je aan de rest komt.</p>")
 
     def _picked(self, change) -> None:
         if change["new"]:
