@@ -30,13 +30,10 @@ def looks_like_formula(text: str) -> bool:
 
 def _plain(value: Any) -> Any:
     """None for empty cells (None, NaN, NaT); numpy scalars as Python values."""
-    if value is None:
+    import pandas as pd  # already loaded: the caller has a DataFrame
+
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
         return None
-    try:
-        if value != value:  # NaN and NaT are not equal to themselves
-            return None
-    except (TypeError, ValueError):
-        pass
     item = getattr(value, "item", None)  # numpy scalars
     if item is not None and not isinstance(value, (str, datetime, date)):
         try:

@@ -484,9 +484,9 @@ def test_export_leaves_hidden_answers_out_unless_asked(store, session):
 def test_export_shows_winter_and_summer_time_in_the_netherlands():
     """Fixed moments, so the offsets are checked whatever today's date is."""
     from datetime import datetime
+    from zoneinfo import ZoneInfo
 
     from ztmo.store import LOCAL_TIME
-    from zoneinfo import ZoneInfo
 
     local = ZoneInfo(LOCAL_TIME)
     assert datetime(2026, 1, 15, 9, 0, tzinfo=UTC).astimezone(local).hour == 10

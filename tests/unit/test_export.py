@@ -96,7 +96,7 @@ def test_xlsx_has_no_formula_cells_and_keeps_the_text():
 
 def test_xlsx_writes_times_as_dates_and_links_as_plain_text():
     frame = frame_of(["http://x.example/klik"])
-    header, row = read_xlsx(to_xlsx(frame))
+    _, row = read_xlsx(to_xlsx(frame))
     when = row[EXPORT_COLUMNS.index("tijdstip")]
     assert when.is_date and when.value == datetime(2026, 5, 12, 11, 30, 15)
     assert when.number_format == "dd-mm-yyyy hh:mm:ss"

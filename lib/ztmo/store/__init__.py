@@ -422,8 +422,9 @@ class Store:
         Nobody's token leaves the store: people are "deelnemer N" in the order they joined.
         Hidden answers stay out unless the trainer asks. Times are Dutch local time.
         """
-        import pandas as pd  # here, not at the top: keeps `import ztmo.store` light
         from zoneinfo import ZoneInfo
+
+        import pandas as pd  # here, not at the top: keeps `import ztmo.store` light
 
         local = ZoneInfo(LOCAL_TIME)
         snap = self.snapshot(code)
