@@ -58,7 +58,13 @@ class Journey:
                              "ztmo-journey")
         self._beat = threading.Event()
         self._beat_thread: threading.Thread | None = None
+        # A preheated kernel builds the app before the request (and its address) arrives:
+        # until then the identity is not real, and the page script must not copy it.
+        from ..params import in_preheated_kernel
+
+        self.real = not in_preheated_kernel()
         self.set_params(params)
+        self.real = True
 
     # --- identity ------------------------------------------------------------------
     def set_params(self, params: Params) -> None:
@@ -159,7 +165,7 @@ class Journey:
         self.identity.value = (
             f'<span class="ztmo-identity" data-sessie="{esc(p.sessie)}" '
             f'data-deelnemer="{esc(p.deelnemer)}" data-stap="{esc(self.step)}" '
-            f'data-vergeet="{esc(self.forget)}"></span>')
+            f'data-vergeet="{esc(self.forget)}" data-echt="{int(self.real)}"></span>')
 
     # --- the page script's messages ------------------------------------------------------
     def _on_bridge(self, change) -> None:

@@ -124,7 +124,11 @@ class ScanApp:
             saved = self.answers.get(item_activity(item_id))
             if saved:
                 self.ranking[item_id] = [x for x in str(saved).split(",") if x][:2]
-        self.go(0)
+        # Back after a reload: continue at the first situation still open (or the profile).
+        open_steps = [n for n, (item_id, _) in enumerate(self.order)
+                      if not self.ranking.get(item_id)]
+        self.go(open_steps[0] if open_steps and self.ranking else
+                0 if not self.ranking else len(self.order))
 
     def show_error(self, box: w.Widget) -> None:
         self.messages.children = (box,)

@@ -113,12 +113,22 @@ class PillarWalk:
                                           "de startpagina en vul daar de code in. Je antwoorden "
                                           "blijven nu op je eigen scherm."))
             link = None
+        newly_joined = link is not None and (self.link is None or self.link.token != link.token)
         self.params, self.link = params, link
         self.nav = Nav(self.here, params, self.journey)
         self.answers = answer_sink(link)
         self.reflection.sink = self.answers
         self.notices.children = tuple(error_box(e) for e in (*params.errors, *problems))
+        if newly_joined:  # back after a reload or a lost phone: where the work stopped
+            self.step = self.resume_step()
         self.render()
+
+    def resume_step(self) -> int:
+        """The first guideline without a rating; the summary when all are rated."""
+        ratings = [self.answers.get(rating_activity(h.id)) for h in self.pillar.handvatten]
+        if not any(r is not None for r in ratings):
+            return 0
+        return next((i for i, r in enumerate(ratings) if r is None), self.steps)
 
     def pause(self) -> None:
         """Stop the live group view (the journey calls this when another view is shown)."""

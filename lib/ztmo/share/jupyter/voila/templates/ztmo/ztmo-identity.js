@@ -59,6 +59,7 @@
 
   var shown = "";
   function syncIdentity(el) {
+    if (el.getAttribute("data-echt") !== "1") { return; } /* preheated, request not yet seen */
     var v = ["sessie", "deelnemer", "stap", "vergeet"].map(function (k) {
       return el.getAttribute("data-" + k) || "";
     });
