@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 import ipywidgets as w
 
+from ..activities import free_text_keys
 from ..content import Guide, load_guide
 from ..errors import ZtmoError
 from ..params import Params
@@ -25,7 +26,6 @@ from .start import WHAT_IS_HOME
 
 JOIN_PATH = "voila/render/notebooks/index.ipynb"
 TRAINER_PATH = "voila/render/notebooks/trainer.ipynb"
-TEXT_ACTIVITIES = ("wat_is_thuis", "reflectie:", "gesprek:", "duo:")
 
 
 def default_base_url(env: dict[str, str] | None = None) -> str:
@@ -152,23 +152,21 @@ class TrainerScreen:
         count = html_block("", "ztmo-participant-count")
         status = html_block("", "ztmo-session-status")
 
-        def refresh_count():
-            n = store.participant_count(code)
-            closed = store.get_session(code).closed_at is not None
+        def refresh_count(snap):
+            n = snap.count
             count.value = f"<p><strong>{n}</strong> {'deelnemer' if n == 1 else 'deelnemers'}</p>"
             status.value = ('<p class="ztmo-notice">Deze sessie is gesloten: niemand kan nog '
-                            "meedoen of antwoorden.</p>" if closed else "")
+                            "meedoen of antwoorden.</p>" if snap.closed else "")
 
-        words = WordList(store, code, WHAT_IS_HOME)
+        words = WordList(WHAT_IS_HOME)
         tabs = w.Tab()
         tab_children, views = [], [refresh_count, words.refresh]
         for p in self.guide.pijlers:
-            ratings = GroupRatings(store, code, self.guide, p)
-            talk = Wall(store, code, {discussion_activity(p.id, q.id): q.tekst
-                                      for q in self.guide.groepsopdracht.vragen},
-                        "Nog geen aantekeningen.")
-            thoughts = Wall(store, code, {reflection_activity(h.id): f"Handvat {h.nummer}: {h.titel}"
-                                          for h in p.handvatten}, "Nog niets.")
+            ratings = GroupRatings(self.guide, p)
+            talk = Wall({discussion_activity(p.id, q.id): q.tekst
+                         for q in self.guide.groepsopdracht.vragen}, "Nog geen aantekeningen.")
+            thoughts = Wall({reflection_activity(h.id): f"Handvat {h.nummer}: {h.titel}"
+                             for h in p.handvatten}, "Nog niets.")
             views += [ratings.refresh, talk.refresh, thoughts.refresh]
             tab_children.append(w.VBox([ratings.widget, html_block("<h4>Groepsgesprek</h4>"),
                                         talk.widget, html_block("<h4>Gedachten per handvat</h4>"),
@@ -178,11 +176,26 @@ class TrainerScreen:
             tabs.set_title(i, f"{p.nummer}. {p.titel}")
 
         from ..preferences import load_scan
-        from .learning import PairingView, PreferenceGroupView
+        from .learning import PairingView, PreferenceGroupView, freeze_pairs, unfreeze_pairs
 
-        profile = PreferenceGroupView(store, code, load_scan())
-        duos = PairingView(store, code)
+        profile = PreferenceGroupView(load_scan())
+        duos = PairingView(store)
         views += [profile.refresh, duos.refresh]
+        freeze = w.Button(description="Duo's vastzetten", layout=w.Layout(width="auto"))
+        freeze.add_class("ztmo-freeze-pairs")
+        loosen = w.Button(description="Duo's weer vrijgeven", layout=w.Layout(width="auto"))
+        loosen.add_class("ztmo-unfreeze-pairs")
+
+        def do_freeze(_):
+            freeze_pairs(store, store.snapshot(code), key)
+            self.live.poll_once()
+
+        def do_loosen(_):
+            unfreeze_pairs(store, code, key)
+            self.live.poll_once()
+
+        freeze.on_click(guarded(do_freeze, self._show_error, "duo's vastzetten"))
+        loosen.on_click(guarded(do_loosen, self._show_error, "duo's vrijgeven"))
         moderation, refresh_moderation = self._moderation(code, key)
         views.append(refresh_moderation)
         self.live = Live(store, code)
@@ -201,7 +214,8 @@ class TrainerScreen:
             group_box("Wat is thuis? – de groep", words.widget),
             group_box("De pijlers", tabs),
             group_box("Leervoorkeuren: het profiel van de groep", profile.widget),
-            group_box("Duo's voor het gesprek over leervoorkeuren", duos.widget),
+            group_box("Duo's voor het gesprek over leervoorkeuren", duos.widget,
+                      w.HBox([freeze, loosen])),
             moderation,
             self._session_controls(code, key),
         )
@@ -223,9 +237,9 @@ class TrainerScreen:
         message = html_block("")
         refreshing = [False]
 
-        def refresh():
-            answers = [a for a in self.store.answers(code)
-                       if a.activity.startswith(TEXT_ACTIVITIES)]
+        def refresh(snap):
+            free_text = free_text_keys()
+            answers = [a for a in snap.answers if a.activity in free_text]
             options = [(answer_label(a), f"{a.participant}|{a.activity}") for a in answers]
             if options == list(choose.options):
                 return
