@@ -50,7 +50,8 @@ def yaml_strings(node, where: str):
 
 
 def data_texts():
-    for path in sorted((DATA / "content").glob("*.yaml")) + sorted((DATA / "regions").glob("*.yaml")):
+    paths = sorted((DATA / "content").glob("*.yaml")) + sorted((DATA / "regions").glob("*.yaml"))
+    for path in paths:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         yield from yaml_strings(raw, path.relative_to(REPO).as_posix())
 
@@ -69,7 +70,7 @@ class _Readable(HTMLParser):
     """What a reader meets in a page: its text and the attributes that are read out
     or followed (links, labels), not the style sheet."""
 
-    SPOKEN = {"href", "title", "alt", "aria-label", "placeholder"}
+    SPOKEN = frozenset({"href", "title", "alt", "aria-label", "placeholder"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -151,8 +152,8 @@ def test_pages_for_participants_name_no_command_path_or_variable():
 
 
 # --- real cases, consent, "ons" ----------------------------------------------------------------
-REAL_CASE = re.compile(r"\becht(e)?\b[^.]*\b(gezin|gezinnen|voorbeeld(en)?|casus|casussen|tijdlijn)\b",
-                       re.IGNORECASE)
+REAL_CASE = re.compile(
+    r"\becht(e)?\b[^.]*\b(gezin|gezinnen|voorbeeld(en)?|casus|casussen|tijdlijn)\b", re.IGNORECASE)
 CARE = re.compile(r"toestemming|anoniem|verzonnen", re.IGNORECASE)
 
 
