@@ -15,7 +15,9 @@ READY = 90_000  # ms; a cold kernel on a busy 2-core CI machine
 
 
 def open_app(page, voila, rel, query=""):
-    page.goto(voila.url(rel, query))
+    """Open an app and wait for the app itself (not the page's load event, which a busy
+    server can hold back well beyond Playwright's default)."""
+    page.goto(voila.url(rel, query), wait_until="commit", timeout=READY)
     page.wait_for_selector(".ztmo-app", timeout=READY)
     return page
 
@@ -33,20 +35,26 @@ def no_horizontal_scroll(page) -> bool:
     }""")
 
 
-def test_start_page_links_to_the_three_pillars_with_the_region(make_page, voila):
+def test_start_page_opens_every_activity_in_the_same_app_with_the_region(make_page, voila):
     page = open_app(make_page(), voila, "index.ipynb", "regio=twente")
     page.wait_for_selector(".ztmo-notice:has-text('Twente')", timeout=10_000)
     hrefs = page.eval_on_selector_all("a.ztmo-nav-card", "els => els.map(e => e.getAttribute('href'))")
-    assert hrefs[:3] == [f"{p}?regio=JZ14" for p in PILLARS]
-    assert all(h.endswith("?regio=JZ14") for h in hrefs) and "trainer.ipynb?regio=JZ14" in hrefs
-    assert "learning_styles/1_leervoorkeuren_scan.ipynb?regio=JZ14" in hrefs
-    assert page.locator(".ztmo-app").inner_text().count("Twente") >= 1
+    assert hrefs[:3] == [f"index.ipynb?regio=JZ14&stap=pijler{n}" for n in (1, 2, 3)]
+    assert "index.ipynb?regio=JZ14&stap=scan" in hrefs
+    assert "trainer.ipynb" in hrefs  # the trainer's screen is a page of its own
+    assert page.locator(".ztmo-app").first.inner_text().count("Twente") >= 1
     assert page.title() == "Zo thuis mogelijk opgroeien"
     assert page.evaluate("document.documentElement.lang") == "nl"
+    page.evaluate("window.__same_page = 1")
     page.locator("a.ztmo-nav-card").nth(2).click()
     page.wait_for_selector(".ztmo-pillar", timeout=READY)
-    assert "3_weer_thuis.ipynb?regio=JZ14" in page.url
-    assert "Weer thuis" in page.title()
+    assert page.evaluate("window.__same_page") == 1  # the view changed; no new page
+    assert "stap=pijler3" in page.url and "regio=JZ14" in page.url
+    assert "Weer thuis" in page.locator(".ztmo-pillar").inner_text()
+    # The address keeps the step: a reload comes back to the same activity.
+    page.reload(wait_until="commit")
+    page.wait_for_selector(".ztmo-pillar", timeout=READY)
+    assert "Weer thuis" in page.locator(".ztmo-pillar").inner_text()
 
 
 def test_walk_through_a_pillar_rate_everything_and_see_the_summary(make_page, voila):

@@ -40,7 +40,7 @@ def test_two_participants_see_each_other_as_partners(make_page, voila):
     a.wait_for_selector(".ztmo-joined", timeout=10_000)
     join(b, voila, session.code)  # code typed in
     for page in (a, b):
-        page.locator("a.ztmo-nav-card", has_text="Duogesprek").click()
+        page.locator(".ztmo-start a.ztmo-nav-card", has_text="Duogesprek").click()
         page.wait_for_selector(".ztmo-partner", timeout=READY)
     a.locator(".ztmo-partner", has_text="deelnemer 2").wait_for(timeout=5_000)
     b.locator(".ztmo-partner", has_text="Noor").wait_for(timeout=5_000)
