@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ContentError
+from .paths import shown
 
 
 def read_yaml(path: Path) -> Any:
@@ -19,9 +20,10 @@ def read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ContentError(f"Het inhoudsbestand {path} ontbreekt.") from None
+        raise ContentError(f"Het inhoudsbestand {shown(path)} ontbreekt.") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ContentError(f"Het inhoudsbestand {path} kan niet worden gelezen ({exc}).") from None
+        raise ContentError(f"Het inhoudsbestand {shown(path)} kan niet worden gelezen "
+                           f"({getattr(exc, 'strerror', None) or type(exc).__name__}).") from None
     try:
         return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:

@@ -21,3 +21,13 @@ def data_dir() -> Path:
     if override:
         return Path(override).expanduser().resolve()
     return Path(__file__).resolve().parents[2] / "data"
+
+
+def shown(path: Path | str) -> str:
+    """A file's name as messages show it: relative to the data folder when it is inside it,
+    else just the name. Messages never show a server's absolute paths."""
+    p = Path(path)
+    try:
+        return p.resolve().relative_to(data_dir().resolve()).as_posix()
+    except (ValueError, OSError):
+        return p.name

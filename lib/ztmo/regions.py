@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ztmo.errors import DataFileError, UnknownRegion
-from ztmo.paths import data_dir
+from ztmo.paths import data_dir, shown
 
 __all__ = [
     "Municipality",
@@ -73,13 +73,13 @@ class Region:
 def _error(path: Path, row: int | str, column: str, problem: str) -> DataFileError:
     """Build a Dutch message that lets a maintainer find the exact cell."""
     where = "kopregel" if row == "kopregel" else f"rij {row} (kopregel niet meegeteld)"
-    return DataFileError(f"Fout in {path}, {where}, kolom '{column}': {problem}")
+    return DataFileError(f"Fout in {shown(path)}, {where}, kolom '{column}': {problem}")
 
 
 def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (1-based data row, stripped values), checking file and header first."""
     if not path.is_file():
-        raise DataFileError(f"Het gegevensbestand {path} ontbreekt.")
+        raise DataFileError(f"Het gegevensbestand {shown(path)} ontbreekt.")
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
@@ -93,10 +93,10 @@ def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str,
                     raise _error(path, number, "(extra)", problem)
                 yield number, {c: (raw.get(c) or "").strip() for c in columns}
     except UnicodeDecodeError as exc:
-        message = f"Het gegevensbestand {path} is geen geldige UTF-8."
+        message = f"Het gegevensbestand {shown(path)} is geen geldige UTF-8."
         raise DataFileError(message) from exc
     except csv.Error as exc:
-        message = f"Het gegevensbestand {path} is geen geldige CSV: {exc}"
+        message = f"Het gegevensbestand {shown(path)} is geen geldige CSV: {exc}"
         raise DataFileError(message) from exc
 
 

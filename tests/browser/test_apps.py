@@ -19,6 +19,10 @@ def open_app(page, voila, rel, query=""):
     server can hold back well beyond Playwright's default)."""
     page.goto(voila.url(rel, query), wait_until="commit", timeout=READY)
     page.wait_for_selector(".ztmo-app", timeout=READY)
+    # The participant app was built before the request; wait until it applied the address.
+    page.wait_for_function("() => !document.querySelector('.ztmo-journey') || "
+                           "document.querySelector('.ztmo-identity[data-echt=\"1\"]')",
+                           timeout=READY)
     return page
 
 

@@ -413,7 +413,8 @@ class PreferenceGroupView(_View):
             advice.append(f"<h4>{esc(pref.naam)}</h4><p>{esc(why)} {esc(pref.nodig)}</p>"
                           f"{_list(pref.suggesties)}")
         advice_html = "".join(advice) or "<p>Alle voorkeuren komen aan bod.</p>"
-        return (f"<p>{n} deelnemers hebben de scan afgerond.</p>"
+        done = "1 deelnemer heeft" if n == 1 else f"{n} deelnemers hebben"
+        return (f"<p>{done} de scan afgerond.</p>"
                 f'<div class="ztmo-chart">{chart}</div>'
                 f'<table class="ztmo-summary-table">{rows}</table>'
                 f"<h3>Wat betekent deze mix voor jullie bijeenkomsten?</h3>{advice_html}")

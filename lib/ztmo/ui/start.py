@@ -38,6 +38,7 @@ def principles_html(guide: Guide) -> str:
         "<h2>De drie basisprincipes</h2>"
         f'<p class="ztmo-motto"><em>{esc(guide.motto)}</em></p>'
         f'<div class="ztmo-principles">{items}</div>'
+        f'<p class="ztmo-source">Bron: {esc(guide.bron)}</p>'
     )
 
 

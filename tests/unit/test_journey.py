@@ -1,0 +1,128 @@
+"""The participant's journey in one app: identity, view changes, and the page script's messages."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import pytest
+
+from tests.unit.test_ui import all_html, with_class
+from tests.unit.test_ui_session import store  # noqa: F401 - fixture
+from ztmo.activities import STEP_KEYS
+from ztmo.content import load_guide
+from ztmo.params import Params, resolve
+from ztmo.ui.journey import Journey
+
+
+def identity(app) -> dict[str, str]:
+    return dict(re.findall(r'data-(\w+)="([^"]*)"', app.identity.value))
+
+
+def journey(query: str) -> Journey:
+    return Journey(load_guide(), resolve(query=query))
+
+
+def join(app, code, nickname=""):
+    with_class(app.root, "ztmo-join-code")[0].value = code
+    with_class(app.root, "ztmo-nickname")[0].value = nickname
+    with_class(app.root, "ztmo-join-submit")[0].click()
+
+
+def test_after_joining_the_identity_carries_session_token_and_step(store):  # noqa: F811
+    s = store.create_session("Maandag")
+    app = journey(f"sessie={s.code}")
+    assert identity(app) == {"sessie": s.code, "deelnemer": "", "stap": "start", "vergeet": "",
+                             "echt": "1"}
+    join(app, s.code, "Vos")
+    token = identity(app)["deelnemer"]
+    assert store.is_participant(s.code, token) and store.participant_count(s.code) == 1
+    app.bridge.value = "go:pijler2#1"
+    assert app.step == "pijler2" and identity(app)["stap"] == "pijler2"
+    assert with_class(app.stage, "ztmo-pillar")  # the pillar is the view now
+    assert re.search(r'data-ztmo-stap="pijler2" aria-current="page"', app.menu.value)
+    assert app.menu.value.count('aria-current="page"') == 1
+
+
+def test_every_step_opens_in_the_same_app_and_only_its_live_view_runs(store):  # noqa: F811
+    s = store.create_session("Maandag")
+    token = store.join(s.code)
+    app = journey(f"sessie={s.code}&deelnemer={token}")
+    for n, step in enumerate(STEP_KEYS + ("duo", "start")):
+        app.bridge.value = f"go:{step}#{n}"
+        assert app.step == step and len(app.stage.children) == 2
+        assert not with_class(app.root, "ztmo-error"), step
+    live = [t for t in threading.enumerate() if t.name == "ztmo-live" and t.is_alive()]
+    assert len(live) <= 1  # the start page's; the duo view's stopped when it was left
+    assert app.views["duo"].live is None
+
+
+@pytest.mark.parametrize("message", ["go:<script>#1", "go:../../etc#2", "go:admin#3",
+                                     "steel:alles", "go:pijler1;x", ""])
+def test_messages_that_are_not_ours_change_nothing(message):
+    app = journey("")
+    app.bridge.value = message
+    assert app.step == "start" and not with_class(app.root, "ztmo-error")
+
+
+def test_the_remembered_participant_comes_back_instead_of_a_new_one(store):  # noqa: F811
+    s = store.create_session("Maandag")
+    token = store.join(s.code)
+    app = journey(f"sessie={s.code}")  # the join link again, on the same phone
+    app.bridge.value = f"who:{s.code}:{token}#1"
+    assert identity(app)["deelnemer"] == token and with_class(app.root, "ztmo-joined")
+    assert store.participant_count(s.code) == 1  # no ghost
+
+
+def test_the_address_wins_over_the_memory(store):  # noqa: F811
+    s = store.create_session("Maandag")
+    mine, other = store.join(s.code), store.join(s.code)
+    app = journey(f"sessie={s.code}&deelnemer={mine}")
+    app.bridge.value = f"who:{s.code}:{other}#1"
+    assert identity(app)["deelnemer"] == mine
+
+
+def test_a_remembered_participant_arriving_before_the_address_is_kept(store):  # noqa: F811
+    """A preheated kernel: the page script's message can come before the request's address."""
+    s = store.create_session("Maandag")
+    token = store.join(s.code)
+    app = Journey(load_guide(), Params())
+    app.bridge.value = f"who:{s.code}:{token}#1"
+    app.set_params(resolve(query=f"sessie={s.code}"))  # the address names nobody
+    assert identity(app)["deelnemer"] == token
+
+
+def test_a_stale_memory_gives_a_clean_fresh_start(store):  # noqa: F811
+    s = store.create_session("Maandag")
+    other = store.create_session("Dinsdag")
+    stranger = store.join(other.code)
+    app = journey(f"sessie={s.code}")
+    app.bridge.value = f"who:{s.code}:{stranger}#1"  # a token of another session
+    assert identity(app)["deelnemer"] == "" and identity(app)["vergeet"] == s.code
+    assert with_class(app.root, "ztmo-join-submit")  # the join form, no traceback
+    assert store.participant_count(s.code) == 0
+
+
+def test_a_closed_session_says_so_and_the_browser_forgets_it(store):  # noqa: F811
+    s = store.create_session("Maandag")
+    token = store.join(s.code)
+    store.close_session(s.code, s.trainer_key)
+    app = journey(f"sessie={s.code}&deelnemer={token}")
+    assert "gesloten" in all_html(app.notices).lower()
+    assert identity(app)["vergeet"] == s.code and identity(app)["sessie"] == ""
+
+
+def test_a_token_that_is_not_this_sessions_gets_a_dutch_message(store):  # noqa: F811
+    s = store.create_session("Maandag")
+    app = journey(f"sessie={s.code}&deelnemer=AAAAAAAAAAAAAAAA")
+    assert "hoort niet bij deze sessie" in all_html(app.notices)
+    assert identity(app)["deelnemer"] == ""
+    assert "Traceback" not in all_html(app.root)
+
+
+def test_a_preheated_app_does_not_hand_out_an_identity_before_the_request(monkeypatch):
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    app = Journey(load_guide(), Params())
+    assert identity(app)["echt"] == "0"
+    app.set_params(resolve(query="stap=scan"))
+    assert identity(app)["echt"] == "1" and app.step == "scan"
