@@ -74,10 +74,13 @@ def to_svg(chart) -> str:
     return _svg_cached(json.dumps(spec, sort_keys=True))
 
 
-SCORE_COLOURS = ["#c2d9d7", "#8fbdb9", "#5b9e99", "#2f7f79", "#0b5f5a"]
+# 1 (nog niet) .. 5 (heel goed): viridis, a sequential scale that stays distinct for the
+# common colour-vision deficiencies and in greyscale (1 and 2 far apart in lightness).
+SCORE_COLOURS = ["#fde725", "#5ec962", "#21918c", "#3b528b", "#440154"]
 
 
-def group_ratings_chart(rows: list[tuple[str, dict[int, int]]], labels: Mapping[int, str]):
+def group_ratings_chart(rows: list[tuple[str, dict[int, int]]], labels: Mapping[int, str],
+                        large: bool = False):
     """Stacked bars: per guideline how many people gave each rating 1-5.
 
     ``rows`` is (short guideline label, {score: count}) in display order. Guidelines
@@ -90,16 +93,21 @@ def group_ratings_chart(rows: list[tuple[str, dict[int, int]]], labels: Mapping[
         for name, counts in rows for score, n in sorted(counts.items()) if n
     ]
     order = [name for name, _ in rows]
-    return alt.Chart(alt.Data(values=data)).mark_bar().encode(
-        y=alt.Y("handvat:N", sort=order, title=None, scale=alt.Scale(domain=order)),
-        x=alt.X("aantal:Q", title="Aantal deelnemers", axis=alt.Axis(tickMinStep=1, format="d")),
+    font = 24 if large else 13  # the projector is read from the back of the room
+    return alt.Chart(alt.Data(values=data)).mark_bar(stroke="#ffffff", strokeWidth=1).encode(
+        y=alt.Y("handvat:N", sort=order, title=None, scale=alt.Scale(domain=order),
+                axis=alt.Axis(labelFontSize=font)),
+        x=alt.X("aantal:Q", title="Aantal deelnemers",
+                axis=alt.Axis(tickMinStep=1, format="d", labelFontSize=font,
+                              titleFontSize=font)),
         color=alt.Color("oordeel:O", title="Oordeel",
                         scale=alt.Scale(domain=[f"{s} – {labels[s]}" for s in sorted(labels)],
                                         range=SCORE_COLOURS),
-                        legend=alt.Legend(orient="bottom", columns=3)),
+                        legend=alt.Legend(orient="bottom", columns=3, labelFontSize=font,
+                                          titleFontSize=font, symbolSize=30 * font)),
         order=alt.Order("score:Q"),
         tooltip=["handvat:N", "oordeel:N", "aantal:Q"],
-    ).properties(width=220, height=alt.Step(30))
+    ).properties(width=660 if large else 260, height=alt.Step(64 if large else 30))
 
 
 def render(name: str, **kwargs) -> str:

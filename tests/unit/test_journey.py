@@ -126,3 +126,24 @@ def test_a_preheated_app_does_not_hand_out_an_identity_before_the_request(monkey
     assert identity(app)["echt"] == "0"
     app.set_params(resolve(query="stap=scan"))
     assert identity(app)["echt"] == "1" and app.step == "scan"
+
+
+def test_when_the_trainer_leads_every_app_follows_the_step(store):  # noqa: F811
+    from ztmo.presenter import TOGETHER, set_pace
+
+    s = store.create_session("Maandag")
+    apps = [journey(f"sessie={s.code}&deelnemer={store.join(s.code)}") for _ in range(3)]
+    apps[0].bridge.value = "go:scan#1"  # someone looks ahead on their own
+    set_pace(store, s.code, s.trainer_key, mode=TOGETHER, step="pijler2")
+    for app in apps:
+        app._follow()
+        assert app.step == "pijler2"
+    apps[1].bridge.value = "go:start#2"  # moving back on your own is still possible
+    apps[1]._follow()
+    assert apps[1].step == "start"  # the trainer did not move again
+    set_pace(store, s.code, s.trainer_key, step="pijler3")
+    for app in apps:
+        app._follow()
+        assert app.step == "pijler3"
+    late = journey(f"sessie={s.code}&deelnemer={store.join(s.code)}")  # joins late
+    assert late.step == "pijler3"

@@ -1,8 +1,11 @@
 """The apps with a real (SQLite) session store, driven through widget traits."""
 
+import gc
+
 import pytest
 
 from tests.unit.test_ui import all_html, with_class
+from ztmo.presenter import set_revealed
 from ztmo.ui import pillar_app, start_page
 from ztmo.ui import session as session_module
 from ztmo.ui.pillar import rating_activity
@@ -45,6 +48,15 @@ def test_joining_issues_a_token_that_every_link_carries(store):
     assert with_class(app, "ztmo-answer-input")
 
 
+def live_poll(app) -> None:
+    """What the running live views do each second, now (the apps here are bare widgets)."""
+    from ztmo.ui.session import Live
+
+    for obj in gc.get_objects():
+        if isinstance(obj, Live) and not obj._stop.is_set():
+            obj.poll_once()
+
+
 def test_what_is_home_is_saved_and_shown_escaped_on_the_wall(store):
     s = store.create_session("Maandag")
     app = join_on_start_page(s.code)
@@ -52,6 +64,10 @@ def test_what_is_home_is_saved_and_shown_escaped_on_the_wall(store):
     with_class(app, "ztmo-answer-submit")[0].click()
     (answer,) = store.answers(s.code, "wat_is_thuis")
     assert answer.value == "<img src=x onerror=alert(1)> veilig"
+    wall = with_class(app, "ztmo-group-wall")[0].value
+    assert "veilig" not in wall and "1 antwoord" in wall  # not revealed yet: a count only
+    set_revealed(store, s.code, s.trainer_key, "start", True)
+    live_poll(app)
     wall = with_class(app, "ztmo-group-wall")[0].value
     assert "<img" not in wall and "veilig" in wall
 
@@ -74,10 +90,15 @@ def test_pillar_ratings_go_to_the_store_and_the_group_view_counts_them(store):
     app = pillar_app(2, sessie=s.code, deelnemer=me)
     with_class(app, "ztmo-rating")[0].children[3].click()
     assert store.answers(s.code, rating_activity("dichtbij_thuis.1"))[1].value == "4"
+    set_revealed(store, s.code, s.trainer_key, "pijler2", True)
     for _ in range(5):
         with_class(app, "ztmo-next")[0].click()
     group = with_class(app, "ztmo-group-ratings")[0].value
     assert "gemiddeld 3,0 (n = 2)" in group and "<svg" in group
+    set_revealed(store, s.code, s.trainer_key, "pijler2", False)  # the trainer hides it again
+    live_poll(app)
+    group = with_class(app, "ztmo-group-ratings")[0].value
+    assert "gemiddeld" not in group and "2 antwoorden" in group
 
 
 def test_a_page_with_a_token_of_another_session_saves_locally_and_says_so(store):

@@ -372,6 +372,18 @@ class Store:
 
         return self._run(work)
 
+    def state(self, code: str) -> dict[str, str]:
+        """Only the session state (the trainer's pace, reveal, run sheet): one small query,
+        cheap enough for every participant's app to poll each second."""
+        code = self._code(code)
+
+        def work(conn: Connection) -> dict[str, str]:
+            return {r.key: r.value for r in conn.execute(
+                select(session_state.c.key, session_state.c.value)
+                .where(session_state.c.session_code == code))}
+
+        return self._run(work)
+
     def touch(self, code: str, token: str) -> None:
         """Note that this participant's app is alive (no revision bump: nothing to redraw)."""
         code = self._code(code)

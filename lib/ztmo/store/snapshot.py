@@ -64,6 +64,12 @@ class Snapshot:
         return {p.token for p in self.people
                 if (p.last_seen or p.joined_at) >= now - within}
 
+    def revealed(self, step: str) -> bool:
+        """Does the trainer show the group's answers of this step to the room?"""
+        from ..presenter import revealed
+
+        return revealed(self.state, step)
+
     def state_json(self, key: str, default: object = None) -> object:
         raw = self.state.get(key)
         if raw is None:

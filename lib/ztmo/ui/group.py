@@ -13,11 +13,23 @@ from ..content import Guide, Pillar
 from .base import esc, html_block, log_exception
 
 
-class _View:
-    """A widget whose HTML is redrawn only when it changes."""
+HIDDEN_NOTE = ("De antwoorden van de groep zie je als de trainer ze laat zien. Zo geeft "
+               "iedereen eerst zijn eigen antwoord.")
 
-    def __init__(self, *classes: str):
+
+class _View:
+    """A widget whose HTML is redrawn only when it changes.
+
+    ``step`` names the journey step whose answers the view shows. A participant's or the
+    projector's view (``gated``) shows them only once the trainer revealed that step; the
+    trainer's own screen is not gated.
+    """
+
+    step = ""
+
+    def __init__(self, *classes: str, gated: bool = True):
         self.widget = html_block("", *classes)
+        self.gated = gated
         self._last: object = None
 
     def show(self, key: object, render) -> None:
@@ -26,17 +38,31 @@ class _View:
         self._last = key
         self.widget.value = render()
 
+    def hidden(self, snap, count: int) -> bool:
+        """Show the "not yet" note instead of the answers; True when it did."""
+        if not self.gated or not self.step or snap.revealed(self.step):
+            return False
+        given = "1 antwoord" if count == 1 else f"{count} antwoorden"
+        self.show(("verborgen", count), lambda: (
+            f'<p class="ztmo-hidden-results">{esc(HIDDEN_NOTE)} Binnen: {given}.</p>'))
+        return True
+
 
 class Wall(_View):
     """Participants' texts for some activities, newest first, escaped."""
 
-    def __init__(self, activities: dict[str, str], empty: str):
-        super().__init__("ztmo-group-wall")
+    def __init__(self, activities: dict[str, str], empty: str, gated: bool = True):
+        from ..activities import registry
+
+        super().__init__("ztmo-group-wall", gated=gated)
         self.activities, self.empty = activities, empty
+        self.step = registry()[next(iter(activities))].step
 
     def refresh(self, snap) -> None:
         rows = [(heading, tuple(reversed(snap.values(activity))))
                 for activity, heading in self.activities.items()]
+        if self.hidden(snap, sum(len(t) for _, t in rows)):
+            return
         self.show(tuple(rows), lambda: self._html(rows))
 
     def _html(self, rows) -> str:
@@ -53,12 +79,17 @@ class Wall(_View):
 class WordList(_View):
     """The answers to an open question as a word list sized by how often words occur."""
 
-    def __init__(self, activity: str):
-        super().__init__("ztmo-group-wall", "ztmo-word-list")
+    def __init__(self, activity: str, gated: bool = True):
+        from ..activities import registry
+
+        super().__init__("ztmo-group-wall", "ztmo-word-list", gated=gated)
         self.activity = activity
+        self.step = registry()[activity].step
 
     def refresh(self, snap) -> None:
         texts = snap.values(self.activity)
+        if self.hidden(snap, len(texts)):
+            return
         freq = aggregate.word_frequencies(texts)
         self.show((tuple(freq), len(texts)), lambda: self._html(freq, len(texts)))
 
@@ -77,13 +108,18 @@ class WordList(_View):
 class GroupRatings(_View):
     """Per guideline of a pillar: how the group rated it (chart) and the average (table)."""
 
-    def __init__(self, guide: Guide, pillar: Pillar, chart: bool = True):
-        super().__init__("ztmo-group-ratings")
-        self.guide, self.pillar, self.chart = guide, pillar, chart
+    def __init__(self, guide: Guide, pillar: Pillar, chart: bool = True, gated: bool = True,
+                 large: bool = False):
+        super().__init__("ztmo-group-ratings", gated=gated)
+        self.guide, self.pillar, self.chart, self.large = guide, pillar, chart, large
+        self.step = f"pijler{pillar.nummer}"
 
     def refresh(self, snap) -> None:
         from ..activities import UNKNOWN_RATING, rating_key
 
+        if self.hidden(snap, len({a.participant for a in snap.answers
+                                  if a.activity.startswith("beoordeling:" + self.pillar.id)})):
+            return
         summaries = tuple(
             (f"Handvat {h.nummer}", h.titel, aggregate.summarize_ratings(values),
              values.count(UNKNOWN_RATING))
@@ -100,7 +136,7 @@ class GroupRatings(_View):
             from .. import charts
 
             try:
-                chart = charts.render("group_ratings", labels=dict(labels),
+                chart = charts.render("group_ratings", labels=dict(labels), large=self.large,
                                       rows=[(short, s.counts) for short, _, s, _ in summaries])
             except Exception:  # noqa: BLE001 - the table carries the same figures
                 log_exception("groepsgrafiek")

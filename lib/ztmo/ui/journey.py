@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from dataclasses import replace
 
 import ipywidgets as w
@@ -33,6 +34,7 @@ from .session import HEARTBEAT, open_session, shared_store
 HERE = "index.ipynb"
 _BRIDGE = re.compile(r"^(go|who):([A-Za-z0-9-]{0,32})(?::([A-Za-z0-9]{0,32}))?(?:#\d+)?$")
 MENU = tuple(STEPS)
+FOLLOW_INTERVAL = 1.0  # s: a participant's app follows the trainer's "Volgende stap" this fast
 
 
 class Journey:
@@ -58,6 +60,8 @@ class Journey:
                              "ztmo-journey")
         self._beat = threading.Event()
         self._beat_thread: threading.Thread | None = None
+        self._showing = threading.RLock()  # the page script and the trainer's pace both move
+        self.pace_seen = -1
         # A preheated kernel builds the app before the request (and its address) arrives:
         # until then the identity is not real, and the page script must not copy it.
         from ..params import in_preheated_kernel
@@ -86,8 +90,8 @@ class Journey:
         for view in self.views.values():
             _pause(view)
         self.stale = set(self.views)
-        self._heartbeat()
         self.show(params.stap or self.step or "start")
+        self._heartbeat()  # and, when the trainer leads, the trainer's step
 
     def join(self, params: Params) -> None:
         """The start page's "Meedoen": carry the new participant everywhere."""
@@ -113,6 +117,10 @@ class Journey:
 
     # --- views -----------------------------------------------------------------------
     def show(self, step: str) -> None:
+        with self._showing:
+            self._show(step)
+
+    def _show(self, step: str) -> None:
         if step not in STEP_KEYS:
             step = "start"
         if self.step and self.step != step and self.step in self.views:
@@ -183,28 +191,46 @@ class Journey:
             self.notices.children = (error_box("Dit onderdeel kon niet worden geopend. "
                                                "Laad de pagina opnieuw."),)
 
-    # --- still here ------------------------------------------------------------------------
+    # --- following the trainer, and still here ---------------------------------------------
     def _heartbeat(self) -> None:
-        """While joined, note every half minute that this app is alive (for the duos)."""
-        if not (self.link and self.link.joined) or self._beat_thread is not None:
+        """While joined: follow the trainer's pace each second, and note every half minute
+        that this app is alive (for the duos). One thread per app."""
+        if not (self.link and self.link.joined):
+            return
+        self._follow(initial=True)
+        if self._beat_thread is not None:
             return
 
         def run() -> None:
-            while not self._beat.wait(HEARTBEAT):
+            last_touch = 0.0
+            while not self._beat.wait(FOLLOW_INTERVAL):
                 link = self.link
                 if not (link and link.joined):
                     continue
                 try:
-                    shared_store().touch(link.code, link.token)
-                except Exception:  # noqa: BLE001 - the next beat tries again
-                    log_exception("aanwezig")
+                    self._follow()
+                    if time.monotonic() - last_touch >= HEARTBEAT:
+                        last_touch = time.monotonic()
+                        shared_store().touch(link.code, link.token)
+                except Exception:  # noqa: BLE001 - the next round tries again
+                    log_exception("tempo volgen")
 
-        try:
-            shared_store().touch(self.link.code, self.link.token)
-        except Exception:  # noqa: BLE001
-            log_exception("aanwezig")
         self._beat_thread = threading.Thread(target=run, name="ztmo-heartbeat", daemon=True)
         self._beat_thread.start()
+
+    def _follow(self, initial: bool = False) -> None:
+        """When the trainer leads ("samen"), go to the trainer's step each time it moves."""
+        from ..presenter import TOGETHER, pace
+
+        link = self.link
+        if not (link and link.joined):
+            return
+        now = pace(shared_store().state(link.code))
+        if now.n == self.pace_seen and not initial:
+            return
+        self.pace_seen = now.n
+        if now.mode == TOGETHER and now.step != self.step:
+            self.show(now.step)
 
 
 def _anchor(step: str) -> str:

@@ -388,13 +388,17 @@ class DuoApp(_SessionPage):
 class PreferenceGroupView(_View):
     """The group's mix of first and second preferences, and what it means for meetings."""
 
-    def __init__(self, scan: Scan):
-        super().__init__("ztmo-group-profile")
+    step = "groep"
+
+    def __init__(self, scan: Scan, gated: bool = True):
+        super().__init__("ztmo-group-profile", gated=gated)
         self.scan = scan
 
     def refresh(self, snap) -> None:
         first = scan_core.distribution(snap.values(FIRST))
         second = scan_core.distribution(snap.values(SECOND))
+        if self.hidden(snap, sum(first.values())):
+            return
         key = (tuple(first.items()), tuple(second.items()))
         self.show(key, lambda: self._html(first, second))
 

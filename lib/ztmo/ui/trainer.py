@@ -158,15 +158,16 @@ class TrainerScreen:
             status.value = ('<p class="ztmo-notice">Deze sessie is gesloten: niemand kan nog '
                             "meedoen of antwoorden.</p>" if snap.closed else "")
 
-        words = WordList(WHAT_IS_HOME)
+        words = WordList(WHAT_IS_HOME, gated=False)  # the trainer sees everything
         tabs = w.Tab()
         tab_children, views = [], [refresh_count, words.refresh]
         for p in self.guide.pijlers:
-            ratings = GroupRatings(self.guide, p)
+            ratings = GroupRatings(self.guide, p, gated=False)
             talk = Wall({discussion_activity(p.id, q.id): q.tekst
-                         for q in self.guide.groepsopdracht.vragen}, "Nog geen aantekeningen.")
+                         for q in self.guide.groepsopdracht.vragen}, "Nog geen aantekeningen.",
+                        gated=False)
             thoughts = Wall({reflection_activity(h.id): f"Handvat {h.nummer}: {h.titel}"
-                             for h in p.handvatten}, "Nog niets.")
+                             for h in p.handvatten}, "Nog niets.", gated=False)
             views += [ratings.refresh, talk.refresh, thoughts.refresh]
             tab_children.append(w.VBox([ratings.widget, html_block("<h4>Groepsgesprek</h4>"),
                                         talk.widget, html_block("<h4>Gedachten per handvat</h4>"),
@@ -178,7 +179,7 @@ class TrainerScreen:
         from ..preferences import load_scan
         from .learning import PairingView, PreferenceGroupView, freeze_pairs, unfreeze_pairs
 
-        profile = PreferenceGroupView(load_scan())
+        profile = PreferenceGroupView(load_scan(), gated=False)
         duos = PairingView(store)
         views += [profile.refresh, duos.refresh]
         freeze = w.Button(description="Duo's vastzetten", layout=w.Layout(width="auto"))
