@@ -20,7 +20,10 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="start de apps in Voila")
     s.add_argument("--host", help="adres om op te luisteren (standaard $ZTMO_HOST of 127.0.0.1)")
     s.add_argument("--port", type=int, help="poort (standaard $PORT of 8866)")
-    s.add_argument("--pool-size", type=int, help="aantal voorverwarmde kernels per notebook")
+    s.add_argument("--deelnemers", type=int,
+                   help="aantal deelnemers tegelijk: zoveel kernels staan klaar voor de startpagina")
+    s.add_argument("--pool-size", type=int,
+                   help="(verouderd) voorverwarmde kernels voor elke andere app (standaard 0)")
     s.add_argument("--geen-voorverwarming", action="store_true", help="zet voorverwarmen uit")
 
     sessie = sub.add_parser("sessie", help="groepssessies: maken, exporteren, verwijderen")
@@ -49,8 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
-        settings = serve.ServeSettings.from_env()
+        try:
+            settings = serve.ServeSettings.from_env()
+        except serve.SettingsError as exc:
+            print(f"De server start niet: {exc}", file=sys.stderr)
+            return 2
         changes = {k: v for k, v in (("host", args.host), ("port", args.port),
+                                     ("deelnemers", args.deelnemers),
                                      ("pool_size", args.pool_size)) if v is not None}
         if args.geen_voorverwarming:
             changes["preheat"] = False

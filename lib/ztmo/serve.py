@@ -1,20 +1,40 @@
 """How we start Voila: one function builds the command line, so `make serve`,
 the tests and the benchmarks all run the same server settings.
+
+`ztmo serve` first checks what it can check without starting anything (the port, the
+folder for the answers) and says in plain Dutch what is wrong (exit code 2). Then it
+replaces itself with our Voila server (`ztmo.serverext`): preheated kernels for the
+start page (one per expected participant), one for the trainer's screen, none for the
+other apps; kernels on Unix sockets in a private folder (no TCP ports that can collide
+when many start at once); a ceiling on the number of kernels; culling of kernels whose
+page is gone; timeouts that make a busy server slow rather than broken.
 """
 
 from __future__ import annotations
 
+import errno
+import json
 import os
+import re
 import socket
 import sys
+import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 START_PATH = "voila/render/notebooks/index.ipynb"
+APPS_DIR = "notebooks"
+PARTICIPANT_APP = "notebooks/index.ipynb"
+ONE_KERNEL_APPS = ("notebooks/trainer.ipynb", "notebooks/beamer.ipynb")  # if the file exists
 TEMPLATE_ROOT = Path(__file__).resolve().parent / "share" / "jupyter"
 REPO_ROOT = Path(__file__).resolve().parents[2]
-# Notebooks that must never get a preheated kernel (tests, benchmarks, the venv's own).
-PREHEAT_DENYLIST = [r"^\.venv", r"^tests", r"^benchmarks", r"^build", r"^var", r"^lib"]
+# Unix socket paths are at most 107 bytes; Voila adds /voila_XXXXXXXX/kernel-<uuid>-ipc-N.
+MAX_RUNTIME_ROOT = 40
+
+
+class SettingsError(ValueError):
+    """A server setting that cannot work; the message is Dutch and meant for the trainer."""
 
 
 @dataclass(frozen=True)
@@ -24,54 +44,117 @@ class ServeSettings:
     host: str = "127.0.0.1"
     port: int = 8866
     preheat: bool = True
-    pool_size: int = 1
-    cull_idle_seconds: int = 1800
-    cull_interval_seconds: int = 120
+    deelnemers: int = 10          # preheated kernels for the start page
+    pool_size: int = 0            # preheated kernels for each other app (deprecated knob)
+    max_kernels: int | None = None  # None: 2 * deelnemers + 10
+    cull_idle_seconds: int = 300
+    cull_interval_seconds: int = 30
     root: Path = REPO_ROOT
+    runtime_dir: Path | None = None  # socket files; None: default_runtime_dir()
+
+    @property
+    def kernel_cap(self) -> int:
+        return self.max_kernels if self.max_kernels is not None else 2 * self.deelnemers + 10
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> ServeSettings:
+    def from_env(cls, env: Mapping[str, str] | None = None) -> ServeSettings:
         env = os.environ if env is None else env
 
-        def number(key: str, default: int) -> int:
+        def number(key: str, default: int | None, low: int, high: int | None = None) -> int | None:
             raw = env.get(key, "").strip()
             if not raw:
                 return default
             try:
-                return int(raw)
+                value = int(raw)
             except ValueError:
-                raise SystemExit(f"{key} moet een geheel getal zijn, niet '{raw}'.") from None
+                raise SettingsError(f"{key} moet een geheel getal zijn, niet '{raw}'.") from None
+            if value < low or (high is not None and value > high):
+                bounds = f"tussen {low} en {high}" if high is not None else f"minstens {low}"
+                raise SettingsError(f"{key} moet {bounds} zijn, niet {value}.")
+            return value
 
         return cls(
             host=env.get("ZTMO_HOST", "").strip() or "127.0.0.1",
-            port=number("PORT", 8866),
-            preheat=env.get("ZTMO_PREHEAT", "1").strip() not in ("0", "false", "nee", "no"),
-            pool_size=number("ZTMO_POOL_SIZE", 1),
-            cull_idle_seconds=number("ZTMO_CULL_IDLE", 1800),
-            cull_interval_seconds=number("ZTMO_CULL_INTERVAL", 120),
+            port=number("PORT", 8866, 1, 65535),
+            preheat=env.get("ZTMO_PREHEAT", "1").strip().lower() not in ("0", "false", "nee", "no"),
+            deelnemers=number("ZTMO_DEELNEMERS", 10, 0, 500),
+            pool_size=number("ZTMO_POOL_SIZE", 0, 0, 50),
+            max_kernels=number("ZTMO_MAX_KERNELS", None, 1),
+            cull_idle_seconds=number("ZTMO_CULL_IDLE", 300, 10),
+            cull_interval_seconds=number("ZTMO_CULL_INTERVAL", 30, 1),
         )
+
+
+def kernel_pools(s: ServeSettings) -> dict[str, dict[str, int]]:
+    """Voila's pool sizes per notebook (paths relative to the root)."""
+    pools = {"default": {"pool_size": s.pool_size}, PARTICIPANT_APP: {"pool_size": s.deelnemers}}
+    for nb in ONE_KERNEL_APPS:
+        if (s.root / nb).exists():
+            pools[nb] = {"pool_size": max(1, s.pool_size)}
+    return pools
+
+
+def preheated_total(s: ServeSettings) -> int:
+    """How many kernels wait in the pools when the server is idle."""
+    if not s.preheat:
+        return 0
+    pools = kernel_pools(s)
+    apps = [p.relative_to(s.root).as_posix() for p in (s.root / APPS_DIR).rglob("*.ipynb")
+            if ".ipynb_checkpoints" not in p.parts]
+    return sum(pools.get(nb, pools["default"])["pool_size"] for nb in apps)
+
+
+def preheat_denylist(root: Path) -> list[str]:
+    """Everything outside the apps folder. Voila matches these against the *absolute*
+    path of each notebook it finds under the root (`^\\.venv` therefore never matched:
+    that is why `make serve` used to preheat, and warn about, the notebooks in .venv)."""
+    apps = os.path.join(os.path.abspath(root), APPS_DIR) + "/"  # as Voila makes its root_dir
+    return ["^(?!" + re.escape(apps) + ")"]
+
+
+def default_runtime_dir(env: Mapping[str, str] | None = None) -> Path:
+    """A per-user folder for the kernels' socket files (serverext makes it private)."""
+    env = os.environ if env is None else env
+    xdg = env.get("XDG_RUNTIME_DIR", "").strip()
+    if xdg and len(xdg) + len("/ztmo") <= MAX_RUNTIME_ROOT:
+        return Path(xdg) / "ztmo"
+    tmp = tempfile.gettempdir()
+    base = tmp if len(tmp) + 16 <= MAX_RUNTIME_ROOT else "/tmp"
+    return Path(base) / f"ztmo-{os.getuid()}"
 
 
 def voila_argv(s: ServeSettings, python: str = sys.executable, isolated: bool = False) -> list[str]:
     """The Voila command line for these settings (pure: easy to test)."""
+    runtime = s.runtime_dir or default_runtime_dir()
     argv = [
-        python, "-m", "voila", str(s.root),
+        python, "-m", "ztmo.serverext", str(s.root),
         "--no-browser",
         f"--port={s.port}",
+        "--Voila.port_retries=0",  # a busy port is an error, never a silent other port
         f"--Voila.ip={s.host}",
         "--template=ztmo",
         "--theme=light",
         "--VoilaConfiguration.show_tracebacks=False",
         "--VoilaConfiguration.strip_sources=True",
+        '--VoilaConfiguration.file_allowlist=["' + APPS_DIR + '/.*[.](png|jpg|gif|svg)"]',
+        "--VoilaConfiguration.multi_kernel_manager_class=ztmo.kernelcap.CappedKernelManager",
+        f"--CappedKernelManager.max_kernels={s.kernel_cap}",
         f"--MappingKernelManager.cull_idle_timeout={s.cull_idle_seconds}",
         f"--MappingKernelManager.cull_interval={s.cull_interval_seconds}",
         "--MappingKernelManager.cull_connected=False",
+        # A burst of starts on two cores: wait, do not give up.
+        "--MappingKernelManager.kernel_info_timeout=180",
+        "--VoilaExecutor.startup_timeout=300",
+        "--VoilaExecutor.iopub_timeout=60",
+        # Kernels talk over Unix sockets in a private folder: no TCP ports to collide.
+        "--KernelManager.transport=ipc",
+        f"--Voila.connection_dir_root={runtime}",
     ]
-    if s.preheat and s.pool_size > 0:
+    if s.preheat:
         argv += [
             "--preheat_kernel=True",
-            f"--pool_size={s.pool_size}",
-            "--VoilaKernelManager.preheat_denylist=" + repr(PREHEAT_DENYLIST).replace("'", '"'),
+            "--VoilaKernelManager.kernel_pools_config=" + json.dumps(kernel_pools(s)),
+            "--VoilaKernelManager.preheat_denylist=" + json.dumps(preheat_denylist(s.root)),
         ]
     if isolated:
         argv.append("--Voila.config_file_paths=[]")
@@ -105,14 +188,105 @@ def start_urls(s: ServeSettings) -> list[str]:
     return [f"http://{h}:{s.port}/{START_PATH}" for h in hosts]
 
 
+# ---- checks before the start --------------------------------------------------------
+
+def check_port(host: str, port: int) -> str | None:
+    """None if Voila can listen on host:port, else a Dutch sentence why not."""
+    if not 1 <= port <= 65535:
+        return f"PORT moet tussen 1 en 65535 zijn, niet {port}."
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except OSError:
+        return f"Het adres ZTMO_HOST={host} is onbekend. Gebruik 127.0.0.1 of 0.0.0.0."
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Tornado does
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                other = port + 1 if port < 65535 else 8866
+                return (f"Poort {port} is al in gebruik (draait de server al?). "
+                        f"Stop dat programma of kies een andere poort, bijvoorbeeld PORT={other}.")
+            if exc.errno == errno.EACCES:
+                return f"Poort {port} mag alleen de beheerder gebruiken. Kies een poort boven 1024."
+            if exc.errno == errno.EADDRNOTAVAIL:
+                return f"Het adres ZTMO_HOST={host} hoort niet bij deze computer."
+            return f"Op poort {port} kan de server niet luisteren: {exc.strerror}."
+    return None
+
+
+def answers_dir(env: Mapping[str, str]) -> Path:
+    """Same rule as ztmo.store.engine.data_dir (kept here: serving needs no SQLAlchemy)."""
+    override = env.get("ZTMO_DATA_DIR", "").strip()
+    return Path(override).expanduser() if override else REPO_ROOT / "var"
+
+
+def _write_probe(folder: Path) -> None:
+    """Create, write, sync and delete a small file: fails like saving an answer would."""
+    fd, name = tempfile.mkstemp(prefix=".ztmo-check-", dir=folder)
+    try:
+        os.write(fd, b"x" * 4096)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+        os.unlink(name)
+
+
+def check_data_dir(env: Mapping[str, str] | None = None) -> str | None:
+    """None if answers can be saved in the data folder, else a Dutch sentence why not.
+    With ZTMO_DATABASE_URL the answers go elsewhere: nothing to check here."""
+    env = os.environ if env is None else env
+    if env.get("ZTMO_DATABASE_URL", "").strip():
+        return None
+    folder = answers_dir(env)
+    where = f"De map voor de antwoorden ({folder})"
+    if folder.exists() and not folder.is_dir():
+        return f"{where} is een bestand, geen map. Kies een andere map met ZTMO_DATA_DIR."
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_probe(folder)
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
+            return (f"{where}: de schijf is vol. Maak ruimte vrij of kies een andere map "
+                    "met ZTMO_DATA_DIR.")
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            return (f"{where} is alleen-lezen: de server mag daar niet schrijven. "
+                    "Kies een andere map met ZTMO_DATA_DIR.")
+        if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+            return (f"{where} ligt in een bestand, niet in een map. Kies een andere map "
+                    "met ZTMO_DATA_DIR.")
+        return f"{where} is niet bruikbaar: {exc.strerror}."
+    return None
+
+
+def preflight(s: ServeSettings, env: Mapping[str, str] | None = None) -> list[str]:
+    """Every problem found before starting, as Dutch sentences (empty: all is well)."""
+    problems = [p for p in (check_port(s.host, s.port), check_data_dir(env)) if p]
+    pooled = preheated_total(s)
+    if s.kernel_cap <= pooled:
+        problems.append(f"ZTMO_MAX_KERNELS ({s.kernel_cap}) moet groter zijn dan het aantal "
+                        f"voorverwarmde kernels ({pooled}).")
+    return problems
+
+
 def run(s: ServeSettings) -> int:
-    """Start Voila in the foreground (replaces this process)."""
+    """Check, then start Voila in the foreground (replaces this process)."""
+    problems = preflight(s)
+    if problems:
+        print("De server start niet:", file=sys.stderr)
+        for p in problems:
+            print(f"  - {p}", file=sys.stderr)
+        return 2
     print("Zo thuis mogelijk opgroeien: de apps starten.")
     for url in start_urls(s):
         print(f"  Open: {url}")
     if s.host == "127.0.0.1":
         print("  (Alleen op deze computer. Deelnemers op hetzelfde wifi-netwerk: "
               "start met ZTMO_HOST=0.0.0.0 make serve)")
+    if s.preheat:
+        print(f"  Klaar voor {s.deelnemers} deelnemers tegelijk (ZTMO_DEELNEMERS); "
+              f"hoogstens {s.kernel_cap} kernels (ZTMO_MAX_KERNELS).")
     print("  Stoppen: Ctrl+C", flush=True)
     from . import chartd
 

@@ -1,0 +1,71 @@
+"""A ceiling on the number of kernels one server runs.
+
+Every open page holds a kernel (about 100-150 MB). A page reloaded in a loop, or many
+phones that never say goodbye, could otherwise start kernels until memory runs out.
+`CappedKernelManager` counts every kernel that runs or is starting; at the ceiling a
+page's own start raises `ServerBusy` (the page handler answers "Het is even druk", 503),
+while a refill of Voila's preheated pool waits for a free place instead of failing.
+Voila builds its pooling manager on top of this class
+(`--VoilaConfiguration.multi_kernel_manager_class`), so pool kernels are counted too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from traitlets import Float, Integer
+
+PREHEAT_ENV = "VOILA_PREHEAT"  # Voila sets it to "True" in the env of pool kernels
+
+
+class ServerBusy(RuntimeError):
+    """No room for another kernel right now."""
+
+
+class CappedKernelManager(AsyncMappingKernelManager):
+    max_kernels = Integer(0, config=True, help="Most kernels at once (0: no ceiling).")
+    slot_wait = Float(1.0, config=True, help="Seconds between looks for a free place.")
+
+    _stopping = False
+
+    def live_kernel_ids(self) -> set[str]:
+        """Kernels that run or are starting (a failed start leaves a done task: not counted)."""
+        starting = {k for k, task in self._pending_kernels.items() if not task.done()}
+        return set(self._kernels) | starting
+
+    def has_room(self) -> bool:
+        return self.max_kernels <= 0 or len(self.live_kernel_ids()) < self.max_kernels
+
+    async def start_kernel(self, *args, **kwargs):
+        # The check and the registration in _pending_kernels happen without an await in
+        # between, so two pages at the same moment cannot both take the last place.
+        preheat = (kwargs.get("env") or {}).get(PREHEAT_ENV) == "True"
+        while not self.has_room():
+            if not preheat or self._stopping:
+                raise ServerBusy("kernel ceiling reached")
+            await asyncio.sleep(self.slot_wait)
+        return await super().start_kernel(*args, **kwargs)
+
+    async def shutdown_all(self, *args, **kwargs):
+        self._stopping = True  # pool refills that wait for a place give up
+        return await super().shutdown_all(*args, **kwargs)
+
+
+def ready_in_pool(km, notebook: str) -> int:
+    """How many preheated kernels for `notebook` are ready to hand out (0 without pools)."""
+    ready = 0
+    for task in getattr(km, "_pools", {}).get(notebook, ()):
+        if task.done() and not task.cancelled() and task.exception() is None:
+            ready += 1
+    return ready
+
+
+def status(km) -> dict:
+    """Counts for the private status endpoint and the tests."""
+    pools = {nb: {"klaar": ready_in_pool(km, nb), "totaal": len(tasks)}
+             for nb, tasks in sorted(getattr(km, "_pools", {}).items()) if tasks}
+    live = km.live_kernel_ids()
+    return {"kernels": len(live), "max_kernels": km.max_kernels,
+            "verbonden": sum(1 for k in live if km._kernel_connections.get(k, 0) > 0),
+            "pools": pools}
