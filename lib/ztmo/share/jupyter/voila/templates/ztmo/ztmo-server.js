@@ -1,1 +1,121 @@
-/* Server-side helpers: kernel shutdown on leaving, lost-connection notice. */
+/* Server-side helpers: kernel shutdown on leaving, lost-connection notice.
+ *
+ * 1. Leaving a page frees its kernel at once: on pagehide we send Voila's shutdown
+ *    request with the _xsrf cookie as form field (as Voila's own beforeunload beacon
+ *    does), also for a page that is left while it is still loading.
+ * 2. When the kernel or the server goes away, the page says so and offers a reload,
+ *    instead of going silently dead. Signs: the kernel websocket reports a restart or a
+ *    dead kernel, or it closes and the kernel no longer answers; and a cheap look at the
+ *    kernel every 15 seconds while the page is visible.
+ * Nothing here puts text into the page as HTML (textContent only).
+ */
+(function () {
+  "use strict";
+  var CHECK_MS = 15000;
+  var NOTICE = "De verbinding met de server is weg. Laad de pagina opnieuw.";
+  var leaving = false, lost = false, sent = false, timer = null;
+
+  function config() {
+    var el = document.getElementById("jupyter-config-data");
+    if (!el) { return null; }
+    try { return JSON.parse(el.textContent); } catch (e) { return null; }
+  }
+  function baseUrl() {
+    var c = config();
+    if (c && c.baseUrl) { return c.baseUrl; }
+    var b = document.body && document.body.getAttribute("data-base-url");
+    return b ? b.replace(/voila\/$/, "") : "/";
+  }
+  function kernelId() { var c = config(); return c && c.kernelId; }
+  function xsrf() {
+    var m = document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/);
+    return m ? m[1] : "";
+  }
+
+  function shutdown() {
+    var id = kernelId();
+    if (sent || !id) { return; }
+    sent = true;
+    var url = baseUrl() + "voila/api/shutdown/" + id;
+    var form = new FormData();
+    form.append("_xsrf", xsrf());
+    if (!(navigator.sendBeacon && navigator.sendBeacon(url, form))) {
+      try {
+        fetch(url, { method: "POST", body: form, keepalive: true, credentials: "same-origin",
+                     headers: { "X-XSRFToken": xsrf() } });
+      } catch (e) { /* the page is going anyway */ }
+    }
+  }
+  window.addEventListener("beforeunload", function () { leaving = true; });
+  window.addEventListener("pagehide", function () { leaving = true; shutdown(); });
+  window.addEventListener("pageshow", function (ev) {
+    if (ev.persisted) { leaving = false; check(); }  // back from the page cache: kernel gone
+  });
+
+  function showNotice() {
+    if (lost || leaving) { return; }
+    lost = true;
+    if (timer) { clearInterval(timer); }
+    var box = document.createElement("div");
+    box.className = "ztmo-connection-lost";
+    box.setAttribute("role", "alert");
+    box.style.cssText = "position:fixed;left:0;right:0;top:0;z-index:10000;display:flex;" +
+      "flex-wrap:wrap;gap:.8em;align-items:center;justify-content:center;padding:.9em 1em;" +
+      "background:#fff4e5;color:#5f3700;border-bottom:2px solid #c77700;font-size:1.05rem;" +
+      "box-shadow:0 2px 6px rgba(0,0,0,.15)";
+    var text = document.createElement("span");
+    text.textContent = NOTICE;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "ztmo-reload";
+    button.textContent = "Opnieuw laden";
+    button.style.cssText = "font-size:1rem;padding:.4em 1em;cursor:pointer";
+    button.addEventListener("click", function () { window.location.reload(); });
+    box.appendChild(text);
+    box.appendChild(button);
+    (document.body || document.documentElement).appendChild(box);
+  }
+
+  // Does our kernel still exist? 404 or no answer at all: the connection is gone.
+  function check() {
+    var id = kernelId();
+    if (!id || lost || leaving) { return; }
+    fetch(baseUrl() + "api/kernels/" + id, { cache: "no-store", credentials: "same-origin" })
+      .then(function (r) { if (r.status === 404 || r.status === 410) { showNotice(); } })
+      .catch(function () { if (!leaving) { showNotice(); } });
+  }
+  function startChecks() {
+    if (!timer) {
+      timer = setInterval(function () { if (!document.hidden) { check(); } }, CHECK_MS);
+    }
+  }
+  document.addEventListener("visibilitychange", function () { if (!document.hidden) { check(); } });
+
+  // Watch the kernel websocket that Voila's widget manager opens.
+  var BAD_STATE = /"execution_state":\s*"(restarting|autorestarting|dead)"/;
+  function inspect(data) {
+    if (typeof data === "string") {
+      if (data.length < 4096 && BAD_STATE.test(data)) { showNotice(); }
+    } else if (data instanceof ArrayBuffer && data.byteLength < 4096 && window.TextDecoder) {
+      if (BAD_STATE.test(new TextDecoder("utf-8").decode(data))) { showNotice(); }
+    }
+  }
+  function watch(ws) {
+    startChecks();
+    ws.addEventListener("message", function (ev) { inspect(ev.data); });
+    ws.addEventListener("close", function () {
+      if (!leaving) { setTimeout(check, 1500); }
+    });
+  }
+  var Native = window.WebSocket;
+  if (Native) {
+    var Watched = function (url, protocols) {
+      var ws = protocols === undefined ? new Native(url) : new Native(url, protocols);
+      if (/\/api\/kernels\/[^/]+\/channels/.test(String(url))) { watch(ws); }
+      return ws;
+    };
+    Watched.prototype = Native.prototype;
+    ["CONNECTING", "OPEN", "CLOSING", "CLOSED"].forEach(function (k) { Watched[k] = Native[k]; });
+    window.WebSocket = Watched;
+  }
+})();
