@@ -22,19 +22,47 @@ def free_port() -> int:
 
 
 class VoilaServer:
-    def __init__(self, port: int, log: Path, preheat: bool = True):
+    """Our server as `make serve` starts it. By default one preheated kernel per app
+    (deelnemers=1, pool_size=1) and a roomy kernel ceiling; tests of the server itself
+    pass their own numbers and extra environment (such as short cull times)."""
+
+    def __init__(self, port: int, log: Path, preheat: bool = True, deelnemers: int = 1,
+                 pool_size: int = 1, max_kernels: int | None = 40, cull_idle: int = 300,
+                 cull_interval: int = 30, extra_env: dict[str, str] | None = None):
+        import secrets
+        import tempfile
+
         from ztmo import chartd
         from ztmo.serve import ServeSettings, voila_argv, voila_env
 
         self.port = port
         self.base = f"http://127.0.0.1:{port}"
-        settings = ServeSettings(port=port, preheat=preheat, pool_size=1)
+        # A short private folder of its own for the kernels' socket files (path limit).
+        self.runtime = Path(tempfile.mkdtemp(prefix="ztmo-t-"))
+        settings = ServeSettings(port=port, preheat=preheat, deelnemers=deelnemers,
+                                 pool_size=pool_size, max_kernels=max_kernels,
+                                 cull_idle_seconds=cull_idle, cull_interval_seconds=cull_interval,
+                                 runtime_dir=self.runtime)
+        self.settings = settings
         self.log = log
         # Like `make serve`: one shared chart renderer beside the server.
         self.charts, chart_env = chartd.start()
-        self.env = voila_env(extra=chart_env)
+        self.status_token = secrets.token_urlsafe(16)
+        self.env = voila_env(extra={**chart_env, "ZTMO_STATUS_TOKEN": self.status_token,
+                                    **(extra_env or {})})
         self.proc = subprocess.Popen(voila_argv(settings, isolated=True), env=self.env,
                                      cwd=str(REPO), stdout=log.open("w"), stderr=subprocess.STDOUT)
+
+    def status(self) -> dict:
+        """The server's own kernel counts (private endpoint, see ztmo.serverext)."""
+        import json
+
+        from ztmo.serverext import STATUS_HEADER
+
+        req = urllib.request.Request(self.base + "/voila/api/ztmo/status",
+                                     headers={STATUS_HEADER: self.status_token})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return json.load(r)
 
     def url(self, rel: str, query: str = "") -> str:
         return f"{self.base}/voila/render/notebooks/{rel}{('?' + query) if query else ''}"
@@ -54,12 +82,15 @@ class VoilaServer:
         raise TimeoutError("Voila did not start:\n" + self.log.read_text()[-3000:])
 
     def stop(self) -> None:
+        import shutil
+
         self.charts.terminate()
         self.proc.terminate()
         try:
             self.proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+        shutil.rmtree(self.runtime, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,288 @@
+"""The server around the apps, for real: what it serves, how kernels come and go, the
+kernel ceiling, and the notice when the connection is lost.
+
+One small server of its own: 1 preheated kernel for the start page and 1 for the trainer,
+none for the other apps, at most MAX kernels, and kernels of closed pages culled fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import secrets
+import signal
+import time
+import urllib.error
+import urllib.request
+
+import psutil
+import pytest
+
+from tests.browser.conftest import Page, VoilaServer, free_port
+
+pytestmark = pytest.mark.browser
+
+MAX = 5          # kernels: 2 preheated + room for 3 pages
+POOLED = 2       # start page + trainer
+APP = ".ztmo-app"
+OPEN_MS = 90_000  # the machine is busy: a page may take a while
+NOTICE = "De verbinding met de server is weg. Laad de pagina opnieuw."
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    s = VoilaServer(free_port(), tmp_path_factory.mktemp("server") / "voila.log", deelnemers=1,
+                    pool_size=0, max_kernels=MAX, cull_idle=12, cull_interval=2)
+    try:
+        s.wait_ready()
+        wait_for(lambda: ready(s) >= POOLED, 120, "the pools to fill", s)
+        yield s
+    finally:
+        s.stop()
+
+
+@pytest.fixture()
+def open_page(browser, server):
+    pages: list[Page] = []
+
+    def make(rel: str = "index.ipynb"):
+        p = Page(browser, server, 1000, 800)
+        pages.append(p)
+        p.page.goto(server.url(rel))
+        p.page.wait_for_selector(APP, state="visible", timeout=OPEN_MS)
+        return p.page
+
+    yield make
+    for p in pages:
+        p.context.close()
+        assert p.foreign == []
+
+
+def wait_for(condition, timeout: float, what: str, server: VoilaServer | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.5)
+    log = server.log.read_text()[-3000:] if server else ""
+    raise AssertionError(f"waited {timeout}s for {what}\n{log}")
+
+
+def ready(server: VoilaServer) -> int:
+    return sum(p["klaar"] for p in server.status()["pools"].values())
+
+
+def kernel_processes(server: VoilaServer) -> list[psutil.Process]:
+    out = []
+    for child in psutil.Process(server.proc.pid).children(recursive=True):
+        try:
+            if "ipykernel_launcher" in " ".join(child.cmdline()):
+                out.append(child)
+        except psutil.NoSuchProcess:
+            pass
+    return out
+
+
+def kernel_id(page) -> str:
+    return json.loads(page.locator("#jupyter-config-data").text_content())["kernelId"]
+
+
+def kernel_model(server: VoilaServer, kid: str) -> dict | None:
+    try:
+        with urllib.request.urlopen(f"{server.base}/api/kernels/{kid}", timeout=10) as r:
+            return json.load(r)
+    except urllib.error.HTTPError as e:
+        if e.code == 404:
+            return None
+        raise
+
+
+def get(server: VoilaServer, path: str, opener=None) -> tuple[int, str, object]:
+    try:
+        with (opener or urllib.request.build_opener()).open(server.base + path, timeout=180) as r:
+            return r.status, r.read().decode(), r.headers
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode(), e.headers
+
+
+def shutdown(server: VoilaServer, kid: str) -> int:
+    """Voila's goodbye as a browser sends it: the _xsrf cookie echoed as form field."""
+    token = secrets.token_hex(16)
+    req = urllib.request.Request(f"{server.base}/voila/api/shutdown/{kid}",
+                                 data=f"_xsrf={token}".encode(), method="POST",
+                                 headers={"Cookie": f"_xsrf={token}"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return r.status
+
+
+def open_by_http(server: VoilaServer, rel: str) -> tuple[int, str | None]:
+    """Load an app page like a browser that never runs its scripts: the kernel stays."""
+    status, body, headers = get(server, f"/voila/render/notebooks/{rel}")
+    if status != 200:
+        return status, None
+    assert any(c.startswith("_xsrf=") for c in headers.get_all("Set-Cookie"))
+    start = body.index('id="jupyter-config-data"')
+    config = body[body.index(">", start) + 1:body.index("</script>", start)]
+    return status, json.loads(config)["kernelId"]
+
+
+# ---- what is served -----------------------------------------------------------------
+
+@pytest.mark.parametrize("path", [
+    "/voila/tree", "/voila/tree/", "/voila/tree/notebooks", "/voila/tree/.venv",
+    "/voila/api/contents", "/voila/api/contents/", "/voila/api/contents/notebooks",
+    "/voila/api/contents/tests?content=1",
+    "/voila/render/tests/browser/conftest.py", "/voila/render/benchmarks/bare.ipynb",
+    "/voila/render/README.md", "/voila/render/notebooks/../tests/x.ipynb",
+    "/voila/render/notebooks/%2e%2e/README.md", "/voila/files/README.md",
+    "/voila/files/notebooks/index.ipynb", "/voila/api/kernels", "/api/kernels",
+    "/api/contents", "/tree", "/voila/api/ztmo/status",
+])
+def test_only_the_apps_are_served(server, path):
+    status, body, _ = get(server, path)
+    assert status in (403, 404), (path, status)
+    for name in ("index.ipynb", "trainer", "pillars", "tests", ".venv", "README", "conftest",
+                 "benchmarks", "Traceback"):
+        assert name not in body, (path, name)
+
+
+def test_home_links_to_the_start_page_and_starts_no_kernel(server):
+    before = server.status()["kernels"]
+    status, body, _ = get(server, "/")
+    assert status == 200 and "/voila/render/notebooks/index.ipynb" in body
+    assert server.status()["kernels"] == before
+
+
+def test_status_needs_the_token(server):
+    assert get(server, "/voila/api/ztmo/status")[0] == 404
+    req = urllib.request.Request(server.base + "/voila/api/ztmo/status",
+                                 headers={"X-Ztmo-Status-Token": "fout"})
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(req, timeout=10)
+    assert err.value.code == 404
+    assert server.status()["max_kernels"] == MAX
+
+
+def test_kernels_talk_over_unix_sockets(server):
+    files = list(server.runtime.glob("voila_*/kernel-*.json"))
+    assert len(files) >= POOLED
+    for f in files:
+        info = json.loads(f.read_text())
+        assert info["transport"] == "ipc" and info["ip"].startswith(str(server.runtime))
+    assert oct(server.runtime.stat().st_mode & 0o777) == "0o700"
+    kernels = kernel_processes(server)
+    assert len(kernels) >= POOLED
+    for k in kernels:
+        # The five channels are Unix sockets in our folder ...
+        assert {c.laddr for c in k.net_connections(kind="unix")
+                if str(c.laddr).startswith(str(server.runtime))}
+        # ... and the only TCP socket is ipykernel's own pipe for output of forked
+        # subprocesses, which the kernel binds itself on a free port (no race).
+        tcp = k.net_connections(kind="inet")
+        assert len(tcp) <= 1 and all(c.laddr.ip == "127.0.0.1" and c.status == "LISTEN"
+                                     for c in tcp)
+
+
+def test_preheating_is_only_for_our_apps(server):
+    assert set(server.status()["pools"]) == {"notebooks/index.ipynb", "notebooks/trainer.ipynb"}
+    # Apart from the access lines of this module's own requests, the log names no other
+    # notebook (it used to warn about the ones inside .venv).
+    lines = [ln for ln in server.log.read_text().splitlines()
+             if not re.match(r"\d{3} [A-Z]+ /", ln)]
+    named = {m for ln in lines for m in re.findall(r"[\w./-]+\.ipynb", ln)}
+    assert named <= {"notebooks/index.ipynb", "notebooks/trainer.ipynb"}, named
+    assert not [ln for ln in lines if "Traceback" in ln]
+
+
+# ---- kernels come and go ------------------------------------------------------------
+
+def test_app_opens_and_leaving_frees_its_kernel(server, open_page):
+    page = open_page()
+    kid = kernel_id(page)
+    assert kernel_model(server, kid) is not None
+    page.goto("about:blank")  # the participant leaves: the page says goodbye
+    wait_for(lambda: kernel_model(server, kid) is None, 20, "the kernel to be shut down", server)
+    assert "'_xsrf' argument missing" not in server.log.read_text()
+
+
+def test_full_server_says_busy_and_open_pages_keep_working(server, open_page):
+    page = open_page()
+    kid = kernel_id(page)
+    wait_for(lambda: ready(server) >= POOLED, 90, "the pool to refill", server)
+    held = []
+    while server.status()["kernels"] < MAX:
+        status, k = open_by_http(server, "regio.ipynb")
+        assert status == 200
+        held.append(k)
+    assert len(kernel_processes(server)) <= MAX
+
+    status, body, headers = get(server, "/voila/render/notebooks/pillars/2_dichtbij_thuis.ipynb")
+    assert status == 503
+    assert "Het is even druk. Probeer het over een halve minuut opnieuw." in body
+    assert headers.get("Retry-After") == "30" and 'http-equiv="refresh"' in body
+    assert server.status()["kernels"] == MAX
+
+    # The open page still talks to its kernel.
+    before = kernel_model(server, kid)["last_activity"]
+    box = page.locator(f"{APP} input[type=text]:visible, {APP} textarea:visible").first
+    box.click()
+    box.press_sequentially("werkt nog")
+    wait_for(lambda: kernel_model(server, kid)["last_activity"] != before, 30,
+             "the kernel to hear from the open page", server)
+    assert page.locator(".ztmo-connection-lost").count() == 0
+
+    for k in held:
+        assert shutdown(server, k) == 204
+    wait_for(lambda: server.status()["kernels"] < MAX, 30, "room again", server)
+    status, k = open_by_http(server, "pillars/2_dichtbij_thuis.ipynb")
+    assert status == 200
+    assert shutdown(server, k) == 204 and shutdown(server, k) == 204  # twice is fine
+
+
+# ---- a lost connection --------------------------------------------------------------
+
+def test_notice_when_the_kernel_dies(server, open_page):
+    page = open_page()
+    kid = kernel_id(page)
+    (proc,) = [p for p in kernel_processes(server) if kid in " ".join(p.cmdline())]
+    os.kill(proc.pid, signal.SIGKILL)
+    notice = page.locator(".ztmo-connection-lost")
+    notice.wait_for(state="visible", timeout=30_000)
+    assert notice.get_attribute("role") == "alert"
+    assert NOTICE in notice.text_content()
+    assert page.locator(".ztmo-connection-lost button").text_content() == "Opnieuw laden"
+
+
+def test_notice_when_the_server_drops_the_kernel(server, open_page):
+    page = open_page()
+    kid = kernel_id(page)
+    assert shutdown(server, kid) == 204  # as culling would, while the page is open
+    # The page looks again when it becomes visible (a phone waking up), else every 15 s.
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    page.locator(".ztmo-connection-lost").wait_for(state="visible", timeout=10_000)
+    page.locator(".ztmo-connection-lost button").click()  # reload: a fresh kernel
+    page.wait_for_selector(APP, state="visible", timeout=OPEN_MS)
+    assert kernel_id(page) != kid and page.locator(".ztmo-connection-lost").count() == 0
+
+
+# ---- a reload loop ------------------------------------------------------------------
+
+def test_reload_loop_stays_under_the_ceiling(server, open_page):
+    page = open_page()
+    rng = random.Random(7)
+    seen = []
+    for _ in range(25):
+        page.reload(wait_until="commit")
+        time.sleep(rng.uniform(0.1, 0.8))
+        seen.append(server.status()["kernels"])
+        assert len(kernel_processes(server)) <= MAX
+    assert max(seen) <= MAX, seen
+    page.goto("about:blank")
+    # Every kernel the loop started is shut down (goodbye, or left while loading), so
+    # only the pools stay; then a new participant gets in.
+    wait_for(lambda: server.status()["kernels"] <= POOLED, 60, "the loop's kernels to go", server)
+    fresh = open_page()
+    assert fresh.locator(".ztmo-connection-lost").count() == 0
+    assert server.status()["kernels"] <= POOLED + 1
