@@ -1,8 +1,8 @@
 """The server around the apps, for real: what it serves, how kernels come and go, the
 kernel ceiling, and the notice when the connection is lost.
 
-One small server of its own: 1 preheated kernel for the start page and 1 for the trainer,
-none for the other apps, at most MAX kernels, and kernels of closed pages culled fast.
+One small server of its own: 1 preheated kernel for the start page, 1 for the trainer
+(and the beamer), none for the other apps, at most MAX kernels, fast culling.
 """
 
 from __future__ import annotations
@@ -21,11 +21,14 @@ import psutil
 import pytest
 
 from tests.browser.conftest import Page, VoilaServer, free_port
+from ztmo import serve
 
 pytestmark = pytest.mark.browser
 
-MAX = 5          # kernels: 2 preheated + room for 3 pages
-POOLED = 2       # start page + trainer
+# Preheated: 1 for the start page, 1 for the trainer's screen, 1 for the beamer if it exists.
+POOLED = sum(v["pool_size"] for k, v in serve.kernel_pools(
+    serve.ServeSettings(deelnemers=1, pool_size=0)).items() if k != "default")
+MAX = POOLED + 3  # room for three pages
 APP = ".ztmo-app"
 OPEN_MS = 90_000  # the machine is busy: a page may take a while
 NOTICE = "De verbinding met de server is weg. Laad de pagina opnieuw."
@@ -186,13 +189,14 @@ def test_kernels_talk_over_unix_sockets(server):
 
 
 def test_preheating_is_only_for_our_apps(server):
-    assert set(server.status()["pools"]) == {"notebooks/index.ipynb", "notebooks/trainer.ipynb"}
+    ours = {k for k in serve.kernel_pools(server.settings) if k != "default"}
+    assert set(server.status()["pools"]) == ours
     # Apart from the access lines of this module's own requests, the log names no other
     # notebook (it used to warn about the ones inside .venv).
     lines = [ln for ln in server.log.read_text().splitlines()
              if not re.match(r"\d{3} [A-Z]+ /", ln)]
     named = {m for ln in lines for m in re.findall(r"[\w./-]+\.ipynb", ln)}
-    assert named <= {"notebooks/index.ipynb", "notebooks/trainer.ipynb"}, named
+    assert named <= ours, named
     assert not [ln for ln in lines if "Traceback" in ln]
 
 
