@@ -33,6 +33,7 @@ import tornado.web
 from jupyter_core.utils import ensure_async
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.utils import url_path_join
+from tornado.log import access_log
 from traitlets import Unicode
 from voila.app import Voila
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
@@ -226,6 +227,15 @@ class StatusHandler(APIHandler):
         self.finish(json.dumps(status(self.kernel_manager)))
 
 
+def _log_request(handler: tornado.web.RequestHandler) -> None:
+    """Access lines only for what a trainer may need to see: errors and refusals. Every
+    page's static files and its 15-second kernel check would otherwise fill the console."""
+    status = handler.get_status()
+    level = logging.DEBUG if status < 400 else logging.INFO if status < 500 else logging.WARNING
+    access_log.log(level, "%d %s %.2fms", status, handler._request_summary(),
+                   1000.0 * handler.request.request_time())
+
+
 def _quiet_trust(record: logging.LogRecord) -> bool:
     """Drop "Notebook ... is not trusted", logged on every page: our notebooks are committed
     without outputs, so there is nothing to trust, and Voila runs them regardless."""
@@ -243,6 +253,7 @@ class ZtmoVoila(Voila):
         self.log.addFilter(_quiet_trust)
         settings = super().init_settings()
         settings["default_handler_class"] = NotFoundHandler
+        settings["log_function"] = _log_request
         return settings
 
     def init_handlers(self):

@@ -277,7 +277,7 @@ def test_ztmo_serve_command_exits_2_without_traceback(tmp_path):
     import sys
 
     env = {**os.environ, "PORT": "99999", "ZTMO_DATA_DIR": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-m", "ztmo.cli", "serve"], env=env,
+    done = subprocess.run([sys.executable, "-m", "ztmo.cli", "serve"], env=env, check=False,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert done.stderr.strip() == "De server start niet: PORT moet tussen 1 en 65535 zijn, niet 99999."
