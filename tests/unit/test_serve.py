@@ -280,7 +280,8 @@ def test_ztmo_serve_command_exits_2_without_traceback(tmp_path):
     done = subprocess.run([sys.executable, "-m", "ztmo.cli", "serve"], env=env, check=False,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
-    assert done.stderr.strip() == "De server start niet: PORT moet tussen 1 en 65535 zijn, niet 99999."
+    assert done.stderr.strip() == ("De server start niet: "
+                                   "PORT moet tussen 1 en 65535 zijn, niet 99999.")
 
 
 def test_kernel_ceiling_refuses_pages_and_makes_pool_refills_wait(monkeypatch):
