@@ -290,3 +290,12 @@ def test_reload_loop_stays_under_the_ceiling(server, open_page):
     fresh = open_page()
     assert fresh.locator(".ztmo-connection-lost").count() == 0
     assert server.status()["kernels"] <= POOLED + 1
+
+
+def test_notice_when_the_server_stops(server, open_page):
+    """Last in this module: it stops the module's server."""
+    page = open_page()
+    server.proc.terminate()
+    server.proc.wait(timeout=30)
+    page.locator(".ztmo-connection-lost").wait_for(state="visible", timeout=20_000)
+    assert NOTICE in page.locator(".ztmo-connection-lost").text_content()
