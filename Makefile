@@ -8,7 +8,7 @@ PORT ?= 8866
 ZTMO_HOST ?= 127.0.0.1
 export PORT ZTMO_HOST
 
-.PHONY: install install-test serve test bench data clean chromium postgresql
+.PHONY: install install-test serve test bench data clean chromium postgresql zbar
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -42,7 +42,15 @@ postgresql:
 	  else echo "Let op: PostgreSQL ontbreekt; installeer het Debian-pakket 'postgresql' (zonder worden de PostgreSQL-tests overgeslagen; in CI falen ze)."; fi; \
 	fi
 
-install-test: $(VENV)/.installed-test chromium postgresql
+# Debian's zbar-tools: a real QR decoder, so the tests read the projector's QR code as a phone does.
+zbar:
+	@if ! command -v zbarimg >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zbar-tools >/dev/null; \
+	  else echo "Let op: zbarimg ontbreekt; installeer het Debian-pakket 'zbar-tools'."; fi; \
+	fi
+
+install-test: $(VENV)/.installed-test chromium postgresql zbar
 
 serve: install
 	$(VENV)/bin/ztmo serve

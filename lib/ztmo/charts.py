@@ -103,11 +103,12 @@ def group_ratings_chart(rows: list[tuple[str, dict[int, int]]], labels: Mapping[
         color=alt.Color("oordeel:O", title="Oordeel",
                         scale=alt.Scale(domain=[f"{s} – {labels[s]}" for s in sorted(labels)],
                                         range=SCORE_COLOURS),
-                        legend=alt.Legend(orient="bottom", columns=3, labelFontSize=font,
-                                          titleFontSize=font, symbolSize=30 * font)),
+                        legend=alt.Legend(orient="top" if large else "bottom", columns=3,
+                                          labelFontSize=font, titleFontSize=font,
+                                          symbolSize=30 * font, labelLimit=0)),
         order=alt.Order("score:Q"),
         tooltip=["handvat:N", "oordeel:N", "aantal:Q"],
-    ).properties(width=660 if large else 260, height=alt.Step(64 if large else 30))
+    ).properties(width=660 if large else 260, height=alt.Step(46 if large else 30))
 
 
 def render(name: str, **kwargs) -> str:

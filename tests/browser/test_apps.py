@@ -45,7 +45,7 @@ def test_start_page_opens_every_activity_in_the_same_app_with_the_region(make_pa
     hrefs = page.eval_on_selector_all("a.ztmo-nav-card", "els => els.map(e => e.getAttribute('href'))")
     assert hrefs[:3] == [f"index.ipynb?regio=JZ14&stap=pijler{n}" for n in (1, 2, 3)]
     assert "index.ipynb?regio=JZ14&stap=scan" in hrefs
-XX
+    assert any(h.startswith("trainer.ipynb") for h in hrefs)  # a page of its own
     assert page.locator(".ztmo-app").first.inner_text().count("Twente") >= 1
     assert page.title() == "Zo thuis mogelijk opgroeien"
     assert page.evaluate("document.documentElement.lang") == "nl"

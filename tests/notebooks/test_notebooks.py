@@ -53,7 +53,7 @@ def test_runs_with_a_region(rel, tmp_path):
 def test_start_page_names_the_region(tmp_path):
     text = widget_text(execute("index.ipynb", tmp_path, regio="jz16"))
     assert "Gooi en Vechtstreek" in text
-    assert "pillars/1_het_allerliefst_thuis.ipynb?regio=JZ16" in text
+    assert "index.ipynb?regio=JZ16&amp;stap=pijler1" in text  # the journey keeps the region
 
 
 def test_unknown_region_shows_suggestions_not_a_traceback(tmp_path):
@@ -70,3 +70,19 @@ def test_trainer_opens_a_session_given_as_parameters(tmp_path):
     s = store.create_session("Papermill")
     text = widget_text(execute("trainer.ipynb", tmp_path, sessie=s.code, sleutel=s.trainer_key))
     assert "ztmo-participant-count" in text and s.code in text and "Papermill" in text
+
+
+def test_projector_shows_code_and_qr_and_never_the_key(tmp_path):
+    from ztmo.store import Store
+
+    store = Store.from_env()
+    s = store.create_session("Beamer")
+    nb = execute("beamer.ipynb", tmp_path, sessie=s.code)
+    assert errors(nb) == []
+    text = widget_text(nb)
+    assert "ztmo-projector" in text and s.code in text and "<svg" in text
+    assert s.trainer_key not in text and "sleutel" not in text.lower()
+    assert "\"ztmo-error\"" not in text
+    (tmp_path / "x").mkdir()
+    missing = widget_text(execute("beamer.ipynb", tmp_path / "x", sessie="ZZZZZZ"))
+    assert "\"ztmo-error\"" in missing and "geen sessie" in missing.lower()

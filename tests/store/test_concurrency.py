@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from ztmo.store import Store
 
-from .conftest import SAVE_KEYS
-
-from .conftest import run_group
+from .conftest import SAVE_KEYS, run_group
 
 PARTICIPANTS = 40
 ANSWERS_EACH = 5

@@ -519,8 +519,17 @@ def test_migration_hook_runs_for_an_older_database(store_url, monkeypatch):
 
 def test_a_version_1_database_is_migrated_and_keeps_its_answers(store_url):
     """Version 1 (as the first release made it): no last_seen, no session_state."""
-    from sqlalchemy import (Boolean, Column, DateTime, Integer, MetaData, String, Table, Text,
-                            create_engine)
+    from sqlalchemy import (
+        Boolean,
+        Column,
+        DateTime,
+        Integer,
+        MetaData,
+        String,
+        Table,
+        Text,
+        create_engine,
+    )
 
     from ztmo.store import codes
     from ztmo.store.engine import normalise_url

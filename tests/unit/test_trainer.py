@@ -3,6 +3,7 @@
 import base64
 import csv
 import io
+import re
 
 import openpyxl
 import pytest
@@ -15,23 +16,66 @@ from ztmo.errors import UnknownSession
 from ztmo.params import resolve
 from ztmo.store import EXPORT_COLUMNS
 from ztmo.ui.pillar import discussion_activity
-from ztmo.ui.trainer import TrainerScreen, default_base_url, join_url, trainer_page
+from ztmo.ui.projector import default_base_url, join_url
+from ztmo.ui.trainer import TrainerScreen, trainer_page
 
 
-def test_new_session_shows_code_qr_and_counts_participants(store):  # noqa: F811
+def test_new_session_shows_code_and_counts_participants_and_keeps_the_key(store):  # noqa: F811
     screen = TrainerScreen(load_guide(), resolve(query=""))
     app = screen.root
     with_class(app, "ztmo-session-name")[0].value = "Leernetwerk Twente"
+    with_class(app, "ztmo-session-expected")[0].value = 500
     with_class(app, "ztmo-session-new")[0].click()
-    invite = with_class(app, "ztmo-invite")[0].value
-    code = invite.split('class="ztmo-session-code">')[1].split("<")[0]
+    head = with_class(app, "ztmo-trainer-head")[0].value
+    code = head.split('class="ztmo-session-code-small">')[1].split("<")[0]
     assert store.get_session(code).name == "Leernetwerk Twente"
-    assert "<svg" in invite and f"index.ipynb?sessie={code}" in invite
+    assert f'href="beamer.ipynb?sessie={code}"' in head  # the room's screen: no key in it
+    key = re.search(r'data-sleutel="(\w+)"', screen.identity.value).group(1)
+    store.check_trainer_key(code, key)  # the page's address and memory get the real key
+    assert key not in head
     assert "<strong>0</strong>" in with_class(app, "ztmo-participant-count")[0].value
+    assert "500 deelnemers" in with_class(app, "ztmo-capacity")[0].value  # more than ready
     store.join(code)
     store.join(code)
     screen.live.poll_once()  # the live thread does this by itself every second
     assert "<strong>2</strong> deelnemers" in with_class(app, "ztmo-participant-count")[0].value
+    screen.live.stop()
+
+
+def test_a_reload_reopens_the_dashboard_with_the_remembered_key(store):  # noqa: F811
+    s = store.create_session("Sessie")
+    screen = TrainerScreen(load_guide(), resolve(query=f"sessie={s.code}"))  # key not in address
+    assert not with_class(screen.root, "ztmo-participant-count")
+    screen.bridge.value = f"who:{s.code}:VERKEERD22#1"  # a wrong remembered key: nothing opens
+    assert not with_class(screen.root, "ztmo-participant-count")
+    assert "sleutel" in all_html(screen.notices).lower()
+    screen2 = TrainerScreen(load_guide(), resolve(query=f"sessie={s.code}"))
+    screen2.bridge.value = f"who:{s.code}:{s.trainer_key}#1"
+    assert with_class(screen2.root, "ztmo-participant-count")
+    screen2.live.stop()
+
+
+def test_pace_reveal_and_run_sheet_from_the_control_panel(store):  # noqa: F811
+    from ztmo import presenter
+
+    s = store.create_session("Sessie")
+    screen = TrainerScreen(load_guide(), resolve(query=f"sessie={s.code}&sleutel={s.trainer_key}"))
+    app = screen.root
+    with_class(app, "ztmo-sheet-regio")[0].value = False  # this meeting skips the figures
+    state = store.state(s.code)
+    assert [i.step for i in presenter.run_sheet(state)][-1] == "groep"
+    with_class(app, "ztmo-pace-mode")[0].value = presenter.TOGETHER
+    for expected in ("pijler1", "pijler2"):
+        with_class(app, "ztmo-next-step")[0].click()
+        assert presenter.pace(store.state(s.code)) .step == expected
+    assert presenter.pace(store.state(s.code)).mode == presenter.TOGETHER
+    assert not presenter.revealed(store.state(s.code), "pijler2")
+    with_class(app, "ztmo-reveal")[0].click()
+    assert presenter.revealed(store.state(s.code), "pijler2")
+    assert "zichtbaar" in with_class(app, "ztmo-current-step")[0].value
+    sheet = with_class(app, "ztmo-runsheet")[0].value
+    page = base64.b64decode(sheet.split("base64,")[1].split('"')[0]).decode()
+    assert "Draaiboek: Sessie" in page and "Cijfers van je regio" not in page
     screen.live.stop()
 
 

@@ -28,7 +28,7 @@ NOTEBOOK_PATTERNS: tuple[str, ...] = (
     "regio.ipynb",
 )
 #: Notebooks that never go into an edition (they need a live session).
-EXCLUDED: frozenset[str] = frozenset({"trainer.ipynb"})
+EXCLUDED: frozenset[str] = frozenset({"trainer.ipynb", "beamer.ipynb"})  # live session screens
 START_NOTEBOOK = "index.ipynb"
 START_PAGE = "start.html"
 INDEX_PAGE = "index.html"

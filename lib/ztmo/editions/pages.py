@@ -91,8 +91,8 @@ class Page:
 def region_sources(derived: bool, scan_source: str) -> list[str]:
     """The sources behind every edition, before the figures' own source lines."""
     lines = [
-        "Teksten over de basisprincipes, pijlers en handvatten: de handreiking Mijn Thuis van "
-        "het Nederlands Jeugdinstituut (NJi), in onze eigen woorden.",
+        ("Teksten over de basisprincipes, pijlers en handvatten: de handreiking Mijn Thuis van "
+         "het Nederlands Jeugdinstituut (NJi), in onze eigen woorden."),
         f"Leervoorkeuren: {scan_source}",
         ("Indeling in jeugdregio's en gemeenten: CBS / PDOK, Gebiedsindelingen 2025 "
          "(licentie CC BY 4.0). Bron: CBS."),

@@ -29,6 +29,7 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from .. import activities
 from ..errors import (
     SessionClosed,
     StoreUnavailable,
@@ -36,7 +37,6 @@ from ..errors import (
     UnknownSession,
     WrongTrainerKey,
 )
-from .. import activities
 from . import codes, schema
 from .engine import WRITE_OPTION, database_url, is_retryable, make_engine
 from .schema import SchemaTooNew, answers, participants, session_state, sessions

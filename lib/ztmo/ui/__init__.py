@@ -3,11 +3,12 @@
 from .journey import Journey, journey_app
 from .learning import duo_app, group_profile_app, scan_app
 from .pillar import PillarWalk, pillar_app
+from .projector import projector_page
 from .start import start_page
 from .trainer import trainer_page
 
-__all__ = ["Journey", "PillarWalk", "duo_app", "journey_app", "group_profile_app", "pillar_app", "region_app", "scan_app",
-           "start_page", "trainer_page"]
+__all__ = ["Journey", "PillarWalk", "duo_app", "group_profile_app", "journey_app", "pillar_app",
+           "projector_page", "region_app", "scan_app", "start_page", "trainer_page"]
 
 
 def region_app(*args, **kwargs):

@@ -12,7 +12,6 @@ from .. import aggregate
 from ..content import Guide, Pillar
 from .base import esc, html_block, log_exception
 
-
 HIDDEN_NOTE = ("De antwoorden van de groep zie je als de trainer ze laat zien. Zo geeft "
                "iedereen eerst zijn eigen antwoord.")
 

@@ -8,7 +8,7 @@ a participant's link.
 from __future__ import annotations
 
 import base64
-import os
+import re
 from dataclasses import replace
 from urllib.parse import urlencode
 
@@ -24,31 +24,30 @@ from .pillar import discussion_activity, reflection_activity
 from .session import Live, shared_store
 from .start import WHAT_IS_HOME
 
-JOIN_PATH = "voila/render/notebooks/index.ipynb"
+EXPECTED = "verwacht"  # session state: how many participants the trainer expects
+
 TRAINER_PATH = "voila/render/notebooks/trainer.ipynb"
+_BRIDGE = re.compile(r"^who:([A-Za-z0-9]{6}):([A-Za-z0-9]{10})(?:#\d+)?$")
 
 
-def default_base_url(env: dict[str, str] | None = None) -> str:
-    """Where participants reach this server: $ZTMO_BASE_URL, else the address the
-    trainer's own browser used (Voila tells the kernel), else this machine."""
-    env = os.environ if env is None else env
-    if env.get("ZTMO_BASE_URL"):
-        return env["ZTMO_BASE_URL"].rstrip("/")
-    host, port = env.get("SERVER_NAME", ""), env.get("SERVER_PORT", "")
-    if host:
-        return f"http://{host}:{port}" if port else f"http://{host}"
-    return "http://127.0.0.1:8866"
+def capacity_html(expected: str) -> str:
+    """Does the server have apps ready for as many people as the trainer expects?"""
+    try:
+        n = int(expected)
+    except ValueError:
+        return ""
+    from ..serve import ServeSettings, SettingsError
 
-
-def join_url(base: str, code: str) -> str:
-    return f"{base.rstrip('/')}/{JOIN_PATH}?{urlencode({'sessie': code})}"
-
-
-def qr_svg(text: str) -> str:
-    """A QR code as inline SVG (pure Python, no image service)."""
-    import segno
-
-    return segno.make(text, error="m").svg_inline(scale=6, dark="#1f2a33", light="#ffffff")
+    try:
+        ready = ServeSettings.from_env().deelnemers
+    except SettingsError:
+        return ""
+    if n <= ready:
+        return (f'<p class="ztmo-source">Je verwacht {n} deelnemers; de server zet apps voor '
+                f"{ready} deelnemers klaar.</p>")
+    return (f'<p class="ztmo-notice">Je verwacht {n} deelnemers, maar de server zet er maar '
+            f"{ready} klaar. Wie later komt, wacht dan langer tot de app opent. Start de server "
+            f"voor zoveel mensen: ZTMO_DEELNEMERS={n} make serve</p>")
 
 
 def answer_label(answer) -> str:
@@ -63,14 +62,28 @@ def answer_label(answer) -> str:
 
 
 class TrainerScreen:
+    """The trainer's control panel, for the trainer's own laptop (the room sees the
+    projector view, `ui.projector`). The key lives in this page's address and in this
+    browser's memory, so a reload keeps the dashboard; it never appears on the projector."""
+
     def __init__(self, guide: Guide, params: Params):
         self.guide = guide
         self.store = None
         self.live: Live | None = None
+        self.identity = html_block("", "ztmo-identity-box")
+        self.identity.layout.display = "none"
+        self.bridge = w.Text(value="", layout=w.Layout(display="none"))
+        self.bridge.add_class("ztmo-bridge")
+        self.bridge.observe(self._on_bridge, "value")
         self.notices = w.VBox([])
         self.body = w.VBox([])
-        self.root = app_root([self.notices, self.body], "ztmo-trainer")
+        self.root = app_root([self.identity, self.bridge, self.notices, self.body],
+                             "ztmo-trainer")
+        from ..params import in_preheated_kernel
+
+        self.real = not in_preheated_kernel()
         self.set_params(params)
+        self.real = True
 
     # --- choosing a session ----------------------------------------------------
     def set_params(self, params: Params) -> None:
@@ -80,36 +93,61 @@ class TrainerScreen:
         self.params = params
         problems: list[ZtmoError] = list(params.errors)
         self.store = shared_store()
+        forget = ""
         if params.sessie and params.sleutel:
             try:
                 session = self.store.get_session(params.sessie)
                 self.store.check_trainer_key(session.code, params.sleutel)
             except ZtmoError as exc:
                 problems.append(exc)
+                forget = params.sessie
             else:
                 self.notices.children = tuple(error_box(e) for e in problems)
+                self._write_identity(session.code, params.sleutel)
                 self.body.children = self._dashboard(session, params.sleutel)
                 return
+        self._write_identity("", "", forget)
         self.notices.children = tuple(error_box(e) for e in problems)
         self.body.children = self._choose(params)
+
+    def _write_identity(self, code: str, key: str, forget: str = "") -> None:
+        self.identity.value = (
+            f'<span class="ztmo-identity" data-sessie="{esc(code)}" data-sleutel="{esc(key)}" '
+            f'data-vergeet="{esc(forget)}" data-echt="{int(self.real)}"></span>')
+
+    def _on_bridge(self, change) -> None:
+        """The browser remembers the key of the session in the address: open it."""
+        match = _BRIDGE.match(str(change["new"] or ""))
+        if not match or self.params.sleutel:
+            return
+        code, key = match.groups()
+        if self.params.sessie and self.params.sessie != code:
+            return
+        self.set_params(replace(self.params, sessie=code, sleutel=key, errors=()))
 
     def _show_error(self, box: w.Widget) -> None:
         self.notices.children = (box,)
 
     def _choose(self, params: Params) -> tuple[w.Widget, ...]:
+        auto = w.Layout(width="auto")
         name = w.Text(placeholder="Bijvoorbeeld: Leernetwerk Twente, 12 mei",
                       layout=w.Layout(width="100%", max_width="28rem"))
         name.add_class("ztmo-session-name")
-        new = w.Button(description="Nieuwe sessie starten")
+        expected = w.BoundedIntText(value=30, min=1, max=500, description="Deelnemers",
+                                    layout=w.Layout(width="14rem"))
+        expected.add_class("ztmo-session-expected")
+        new = w.Button(description="Nieuwe sessie starten", layout=auto)
         new.add_class("ztmo-session-new")
         code = w.Text(value=params.sessie, description="Code",
                       layout=w.Layout(width="100%", max_width="20rem"))
         key = w.Password(description="Sleutel", layout=w.Layout(width="100%", max_width="20rem"))
         key.add_class("ztmo-session-key")
-        reopen = w.Button(description="Sessie openen")
+        reopen = w.Button(description="Sessie openen", layout=auto)
+        reopen.add_class("ztmo-session-open")
 
         def create(_):
             session = self.store.create_session(name.value.strip() or "Sessie zonder naam")
+            self.store.update_state(session.code, EXPECTED, lambda old: str(expected.value))
             self.set_params(replace(self.params, sessie=session.code, sleutel=session.trainer_key,
                                     errors=()))
 
@@ -121,8 +159,9 @@ class TrainerScreen:
         reopen.on_click(guarded(open_, self._show_error, "sessie openen"))
         return (
             html_block("<h2>Een groepssessie starten</h2><p>Geef de sessie een naam die de groep "
-                       "herkent. Je krijgt een code voor de deelnemers en een sleutel voor jou.</p>"),
-            name, new,
+                       "herkent, en zeg hoeveel mensen je verwacht. Je krijgt een code voor de "
+                       "deelnemers en een sleutel voor jou.</p>"),
+            name, expected, new,
             html_block("<h2>Een sessie weer openen</h2><p>Vul de code en je sleutel in.</p>"),
             code, key, reopen,
         )
@@ -131,32 +170,16 @@ class TrainerScreen:
     def _dashboard(self, session, key: str) -> tuple[w.Widget, ...]:
         code = session.code
         store = self.store
-        base = w.Text(value=default_base_url(), description="Adres",
-                      layout=w.Layout(width="100%", max_width="32rem"))
-        base.add_class("ztmo-base-url")
-        invite = html_block("", "ztmo-invite")
-
-        def draw_invite(_=None):
-            url = join_url(base.value, code)
-            invite.value = (
-                f'<div class="ztmo-card ztmo-join-card"><p>Ga naar</p>'
-                f'<p class="ztmo-join-url">{esc(url)}</p><p>of scan de code. Sessiecode:</p>'
-                f'<p class="ztmo-session-code">{esc(code)}</p>'
-                f'<div class="ztmo-qr" role="img" aria-label="QR-code naar {esc(url)}">'
-                f"{qr_svg(url)}</div></div>"
-            )
-
-        base.observe(guarded(draw_invite, self._show_error, "qr"), "value")
-        draw_invite()
-        trainer_link = f"{TRAINER_PATH}?{urlencode({'sessie': code, 'sleutel': key})}"
         count = html_block("", "ztmo-participant-count")
         status = html_block("", "ztmo-session-status")
+        capacity = html_block("", "ztmo-capacity")
 
         def refresh_count(snap):
             n = snap.count
             count.value = f"<p><strong>{n}</strong> {'deelnemer' if n == 1 else 'deelnemers'}</p>"
             status.value = ('<p class="ztmo-notice">Deze sessie is gesloten: niemand kan nog '
                             "meedoen of antwoorden.</p>" if snap.closed else "")
+            capacity.value = capacity_html(snap.state.get(EXPECTED, ""))
 
         words = WordList(WHAT_IS_HOME, gated=False)  # the trainer sees everything
         tabs = w.Tab()
@@ -197,21 +220,30 @@ class TrainerScreen:
 
         freeze.on_click(guarded(do_freeze, self._show_error, "duo's vastzetten"))
         loosen.on_click(guarded(do_loosen, self._show_error, "duo's vrijgeven"))
+        lead, refresh_lead = self._lead(code, key)
+        sheet, refresh_sheet = self._run_sheet(session, key)
+        settings, refresh_settings = self._settings(code, key)
+        views += [refresh_lead, refresh_sheet, refresh_settings]
         moderation, refresh_moderation = self._moderation(code, key)
         views.append(refresh_moderation)
         self.live = Live(store, code)
         for view in views:
             self.live.add(view)
         self.live.start()
+        projector = f"beamer.ipynb?{urlencode({'sessie': code})}"
         return (
             html_block(f"<h2>{esc(session.name)}</h2>"
-                       f'<p class="ztmo-source">Bewaar deze link om de sessie later weer te openen '
-                       f'(deel hem niet, de sleutel staat erin): <code>{esc(trainer_link)}</code>'
-                       f"</p>", "ztmo-trainer-head"),
-            count, status, invite,
-            html_block('<p class="ztmo-source">Deelnemers met hun telefoon op hetzelfde '
-                       "wifi-netwerk? Zet hierboven het adres van deze laptop in het netwerk "
-                       "(start de server met ZTMO_HOST=0.0.0.0).</p>"), base,
+                       f'<p>Code voor de deelnemers: <strong class="ztmo-session-code-small">'
+                       f"{esc(code)}</strong></p>"
+                       f'<p><a class="ztmo-open-projector" href="{esc(projector)}" '
+                       'target="_blank" rel="noopener">Beamerscherm openen</a> (in een nieuw '
+                       "venster; zet dat op de beamer). Dit scherm is voor jou: zet het niet "
+                       "op de beamer.</p>"
+                       '<p class="ztmo-source">Je sleutel staat in het adres van deze pagina en '
+                       "wordt in deze browser onthouden. Deel dit adres niet.</p>",
+                       "ztmo-trainer-head"),
+            count, status, capacity,
+            lead, sheet,
             group_box("Wat is thuis? – de groep", words.widget),
             group_box("De pijlers", tabs),
             group_box("Leervoorkeuren: het profiel van de groep", profile.widget),
@@ -219,7 +251,172 @@ class TrainerScreen:
                       w.HBox([freeze, loosen])),
             moderation,
             self._session_controls(code, key),
+            settings,
         )
+
+    # --- leading the room ------------------------------------------------------
+    def _lead(self, code: str, key: str):
+        """Pace and reveal: the trainer's step, "Volgende stap", together or own pace."""
+        from .. import presenter
+
+        auto = w.Layout(width="auto")
+        mode = w.ToggleButtons(options=[("Samen: iedereen volgt mij", presenter.TOGETHER),
+                                        ("Ieder in eigen tempo", presenter.OWN_PACE)],
+                               value=presenter.OWN_PACE, style={"button_width": "auto"})
+        mode.add_class("ztmo-pace-mode")
+        step = w.Dropdown(options=[], description="Onderdeel", layout=w.Layout(width="28rem"))
+        step.add_class("ztmo-step-choice")
+        nxt = w.Button(description="Volgende stap", layout=auto, button_style="primary")
+        nxt.add_class("ztmo-next-step")
+        reveal = w.Button(description="Resultaten tonen", layout=auto)
+        reveal.add_class("ztmo-reveal")
+        now = html_block("", "ztmo-current-step")
+        busy = [False]
+
+        def refresh(snap):
+            p = presenter.pace(snap.state)
+            sheet = presenter.run_sheet(snap.state)
+            options = [(f"{n}. {i.label}", i.step) for n, i in enumerate(sheet, start=1)]
+            if p.step not in [v for _, v in options]:
+                options.append((presenter.LABELS[p.step], p.step))
+            busy[0] = True
+            try:
+                if list(step.options) != options:
+                    step.options = options
+                step.value = p.step
+                mode.value = p.mode
+            finally:
+                busy[0] = False
+            shown = snap.revealed(p.step)
+            reveal.description = "Resultaten verbergen" if shown else "Resultaten tonen"
+            together = "iedereen volgt jou" if p.mode == presenter.TOGETHER else \
+                "ieder werkt in eigen tempo"
+            now.value = (f"<p>Nu: <strong>{esc(presenter.LABELS[p.step])}</strong> ({together}). "
+                         "Resultaten van de groep: "
+                         + ("<strong>zichtbaar</strong>" if shown else "<strong>verborgen</strong>"
+                            " (deelnemers en beamer zien ze nog niet)") + ".</p>")
+
+        def on_step(change):
+            if not busy[0] and change["new"]:
+                presenter.set_pace(self.store, code, key, step=change["new"])
+                self.live.poll_once()
+
+        def on_mode(change):
+            if not busy[0] and change["new"]:
+                presenter.set_pace(self.store, code, key, mode=change["new"])
+                self.live.poll_once()
+
+        def go_next(_):
+            snap = self.store.snapshot(code)
+            current = presenter.pace(snap.state).step
+            target = presenter.next_step(presenter.run_sheet(snap.state), current)
+            presenter.set_pace(self.store, code, key, step=target)
+            self.live.poll_once()
+
+        def toggle_reveal(_):
+            snap = self.store.snapshot(code)
+            current = presenter.pace(snap.state).step
+            presenter.set_revealed(self.store, code, key, current, not snap.revealed(current))
+            self.live.poll_once()
+
+        step.observe(guarded(on_step, self._show_error, "onderdeel kiezen"), "value")
+        mode.observe(guarded(on_mode, self._show_error, "tempo"), "value")
+        nxt.on_click(guarded(go_next, self._show_error, "volgende stap"))
+        reveal.on_click(guarded(toggle_reveal, self._show_error, "resultaten tonen"))
+        box = group_box("De groep leiden", now, mode, step, w.HBox([nxt, reveal]),
+                        html_block('<p class="ztmo-source">Bij "Samen" gaan alle telefoons mee '
+                                   'naar het onderdeel dat je kiest. Meningen blijven verborgen '
+                                   "tot je op \"Resultaten tonen\" klikt: zo antwoordt iedereen "
+                                   "eerst zelf.</p>"))
+        box.add_class("ztmo-lead")
+        return box, refresh
+
+    def _run_sheet(self, session, key: str):
+        """Which steps this meeting uses, in order, with a suggested time; printable."""
+        from .. import presenter
+        from ..activities import STEPS
+
+        code = session.code
+        boxes = {k: w.Checkbox(description=f"{label} ({presenter.MINUTES[k]} min)", indent=False,
+                               layout=w.Layout(width="auto")) for k, label in STEPS}
+        for k, b in boxes.items():
+            b.add_class(f"ztmo-sheet-{k}")
+        total = html_block("", "ztmo-runsheet-total")
+        download = html_block("", "ztmo-runsheet")
+        busy = [False]
+
+        def refresh(snap):
+            sheet = presenter.run_sheet(snap.state)
+            chosen = {i.step for i in sheet}
+            busy[0] = True
+            try:
+                for k, b in boxes.items():
+                    b.value = k in chosen
+            finally:
+                busy[0] = False
+            total.value = (f"<p>{len(sheet)} onderdelen, samen ongeveer "
+                           f"{presenter.total_minutes(sheet)} minuten (plus pauze).</p>")
+            page = presenter.run_sheet_html(snap.name, sheet).encode("utf-8")
+            href = "data:text/html;charset=utf-8;base64," + base64.b64encode(page).decode()
+            download.value = (f'<p><a download="draaiboek-{esc(code)}.html" href="{href}">'
+                              "Draaiboek opslaan om te printen</a></p>")
+
+        def changed(_):
+            if busy[0]:
+                return
+            presenter.set_run_sheet(self.store, code, key, [k for k, b in boxes.items() if b.value])
+            self.live.poll_once()
+
+        for b in boxes.values():
+            b.observe(guarded(changed, self._show_error, "draaiboek"), "value")
+        box = group_box("Draaiboek", html_block("<p>Kies de onderdelen van deze bijeenkomst. "
+                                                "\"Volgende stap\" volgt deze volgorde.</p>"),
+                        *boxes.values(), total, download)
+        return box, refresh
+
+    def _settings(self, code: str, key: str):
+        """Technical settings, out of sight until needed: the address phones use."""
+        from .projector import ADDRESS, default_base_url, join_url
+
+        base = w.Text(value="", description="Adres", layout=w.Layout(width="100%",
+                                                                     max_width="32rem"))
+        base.add_class("ztmo-base-url")
+        shown = html_block("", "ztmo-join-url")
+        busy = [False]
+
+        def refresh(snap):
+            value = snap.state.get(ADDRESS) or default_base_url()
+            busy[0] = True
+            try:
+                base.value = value
+            finally:
+                busy[0] = False
+            shown.value = (f'<p class="ztmo-source">Deelnemers openen: '
+                           f"{esc(join_url(value, code))}</p>")
+
+        def changed(change):
+            if busy[0]:
+                return
+            value = change["new"].strip().rstrip("/")
+            if not re.fullmatch(r"https?://[A-Za-z0-9.:\-\[\]]+(/[A-Za-z0-9._~/-]*)?", value):
+                shown.value = ('<p class="ztmo-missing">Dit adres klopt niet. Voorbeeld: '
+                               "http://192.168.1.20:8866</p>")
+                return
+            self.store.check_trainer_key(code, key)
+            self.store.update_state(code, ADDRESS, lambda old: value)
+            self.live.poll_once()
+
+        base.observe(guarded(changed, self._show_error, "adres"), "value")
+        inner = w.VBox([
+            html_block("<p>Het adres waarmee telefoons deze laptop bereiken. Staat hier "
+                       "127.0.0.1? Dan kunnen telefoons niet meedoen: vraag iemand met "
+                       "technische kennis om de server voor het netwerk open te zetten (zie de "
+                       "handleiding).</p>"), base, shown])
+        box = w.Accordion(children=[inner])
+        box.set_title(0, "Technische instellingen")
+        box.selected_index = None
+        box.add_class("ztmo-settings")
+        return box, refresh
 
     def _moderation(self, code: str, key: str):
         auto = w.Layout(width="auto")

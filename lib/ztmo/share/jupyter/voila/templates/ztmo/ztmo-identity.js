@@ -16,6 +16,7 @@
   "use strict";
   var SAFE = /^[A-Za-z0-9-]{0,32}$/;
   var PREFIX = "ztmo.deelnemer.";
+  var KEY_PREFIX = "ztmo.sleutel."; /* only on the trainer's own laptop */
   var LAST = "ztmo.laatste";
   var LAST_MAX_AGE = 24 * 3600 * 1000;
 
@@ -60,48 +61,59 @@
   var shown = "";
   function syncIdentity(el) {
     if (el.getAttribute("data-echt") !== "1") { return; } /* preheated, request not yet seen */
-    var v = ["sessie", "deelnemer", "stap", "vergeet"].map(function (k) {
-      return el.getAttribute("data-" + k) || "";
-    });
-    if (!v.every(function (x) { return SAFE.test(x); })) { return; }
-    var key = v.join("|");
+    var trainer = el.hasAttribute("data-sleutel"); /* the trainer's control panel */
+    var keys = trainer ? ["sessie", "sleutel", "vergeet"] : ["sessie", "deelnemer", "stap", "vergeet"];
+    var v = {};
+    for (var i = 0; i < keys.length; i++) {
+      v[keys[i]] = el.getAttribute("data-" + keys[i]) || "";
+      if (!SAFE.test(v[keys[i]])) { return; }
+    }
+    var key = JSON.stringify(v);
     if (key === shown) { return; }
     shown = key;
-    var sessie = v[0], deelnemer = v[1], stap = v[2], vergeet = v[3];
-    if (vergeet) {
-      drop(PREFIX + vergeet);
+    var prefix = trainer ? KEY_PREFIX : PREFIX;
+    if (v.vergeet) {
+      drop(prefix + v.vergeet);
       var l = last();
-      if (l && l.sessie === vergeet) { drop(LAST); }
+      if (!trainer && l && l.sessie === v.vergeet) { drop(LAST); }
     }
     var url = new URL(window.location.href);
-    setParam(url, "sessie", sessie);
-    setParam(url, "deelnemer", deelnemer);
-    setParam(url, "stap", stap === "start" ? "" : stap);
+    setParam(url, "sessie", v.sessie);
+    if (trainer) {
+      setParam(url, "sleutel", v.sleutel);
+    } else {
+      setParam(url, "deelnemer", v.deelnemer);
+      setParam(url, "stap", v.stap === "start" ? "" : v.stap);
+    }
     if (url.href !== window.location.href) {
       window.history.replaceState(window.history.state, "", url.href);
     }
-    if (sessie && deelnemer) {
-      put(PREFIX + sessie, deelnemer);
-      put(LAST, JSON.stringify({ sessie: sessie, deelnemer: deelnemer, tijd: Date.now() }));
+    var secret = trainer ? v.sleutel : v.deelnemer;
+    if (v.sessie && secret) {
+      put(prefix + v.sessie, secret);
+      if (!trainer) {
+        put(LAST, JSON.stringify({ sessie: v.sessie, deelnemer: secret, tijd: Date.now() }));
+      }
     }
   }
 
-  /* The app is there: if the address names no participant, tell it whom we remember. */
+  /* The app is there: if the address names nobody, tell it whom we remember. */
   var asked = false;
   function askRemembered() {
     if (asked || !document.querySelector(".ztmo-bridge input")) { return; }
     asked = true;
     var url = new URL(window.location.href);
-    if (url.searchParams.get("deelnemer")) { return; }
+    var trainer = /\/trainer\.ipynb$/.test(url.pathname);
+    if (url.searchParams.get(trainer ? "sleutel" : "deelnemer")) { return; }
     var sessie = (url.searchParams.get("sessie") || "").toUpperCase();
-    var token = "";
+    var secret = "";
     if (sessie && SAFE.test(sessie)) {
-      token = get(PREFIX + sessie) || "";
-    } else if (!sessie) {
+      secret = get((trainer ? KEY_PREFIX : PREFIX) + sessie) || "";
+    } else if (!sessie && !trainer) {
       var l = last();
-      if (l) { sessie = l.sessie; token = l.deelnemer; }
+      if (l) { sessie = l.sessie; secret = l.deelnemer; }
     }
-    if (sessie && token && SAFE.test(token)) { send("who:" + sessie + ":" + token); }
+    if (sessie && secret && SAFE.test(secret)) { send("who:" + sessie + ":" + secret); }
   }
 
   var wantScroll = 0;
