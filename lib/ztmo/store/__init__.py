@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from sqlalchemy import Connection, Row, and_, false, func, select
@@ -39,13 +39,13 @@ from ..errors import (
 )
 from . import codes, schema
 from .engine import WRITE_OPTION, database_url, is_retryable, make_engine
-from .schema import SchemaTooNew, answers, participants, session_state, sessions
+from .schema import SchemaTooNew, answers, networks, participants, session_state, sessions
 from .snapshot import Person, Snapshot
 
 if TYPE_CHECKING:
     import pandas
 
-__all__ = ["Answer", "Person", "Session", "Snapshot", "Store"]
+__all__ = ["Answer", "Meeting", "Network", "Person", "Session", "Snapshot", "Store"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -83,8 +83,48 @@ class Answer:
     nickname: str | None
 
 
+# -- networks and meetings (records) ------------------------------------------------------
+
+@dataclass(frozen=True)
+class Network:
+    """A learning network. ``trainer_key`` is the plain key only right after creation."""
+
+    id: str
+    trainer_key: str
+    name: str
+    region_code: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A session that is a meeting of a network; ``number`` counts 1, 2, ... by date."""
+
+    code: str
+    name: str
+    meeting_date: date
+    created_at: datetime
+    closed_at: datetime | None
+    revision: int
+    number: int
+
+    @property
+    def info(self):
+        from ..network import MeetingInfo
+
+        return MeetingInfo(self.code, self.name, self.meeting_date, self.closed_at is not None,
+                           self.number)
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _local_date(moment: datetime | None = None) -> date:
+    """The date in the room (Dutch local time), for a meeting without a date of its own."""
+    from zoneinfo import ZoneInfo
+
+    return (moment or _now()).astimezone(ZoneInfo(LOCAL_TIME)).date()
 
 
 def _insert(conn: Connection) -> Callable[..., Any]:
@@ -177,10 +217,7 @@ class Store:
 
         def work(conn: Connection) -> None:
             self._trainer_row(conn, code, trainer_key)
-            conn.execute(answers.delete().where(answers.c.session_code == code))
-            conn.execute(session_state.delete().where(session_state.c.session_code == code))
-            conn.execute(participants.delete().where(participants.c.session_code == code))
-            conn.execute(sessions.delete().where(sessions.c.code == code))
+            self._remove_session(conn, code)
 
         self._run(work, write=True)
 
@@ -454,6 +491,265 @@ class Store:
                 a.updated_at.astimezone(local), "ja" if a.hidden else "nee",
             ))
         return pd.DataFrame(rows, columns=EXPORT_COLUMNS)
+
+    # -- networks and meetings ----------------------------------------------------------
+    # A network's own trainer key protects what concerns the whole network: starting or
+    # linking a meeting, the export of every meeting, deleting a meeting or the network.
+    # Meetings are ordinary sessions with a network_id; nothing links their participants.
+
+    def create_network(self, name: str, region: str | None = None) -> Network:
+        """A new network (optionally for a jeugdregio: name or code); its key is shown once."""
+        from ..network import check_network_name
+
+        name = check_network_name(name)
+        region_code = None
+        if region is not None and str(region).strip():
+            from ..regions import get_region
+
+            region_code = get_region(str(region)).code  # UnknownRegion: a Dutch message
+        key = codes.new_trainer_key()
+        now = _now()
+
+        def work(conn: Connection) -> str:
+            for _ in range(50):
+                network_id = codes.new_code()
+                stmt = _insert(conn)(networks).values(
+                    id=network_id, name=name, region_code=region_code,
+                    trainer_key_hash=codes.hash_key(key), created_at=now,
+                ).on_conflict_do_nothing(index_elements=[networks.c.id]).returning(networks.c.id)
+                if conn.execute(stmt).first() is not None:
+                    return network_id
+            raise RuntimeError("no free network code found")
+
+        network_id = self._run(work, write=True)
+        return Network(network_id, key, name, region_code, now)
+
+    def get_network(self, network_id: str) -> Network:
+        network_id = self._network_id(network_id)
+        row = self._run(lambda conn: self._network_row(conn, network_id))
+        return Network(row.id, "", row.name, row.region_code, row.created_at)
+
+    def check_network_key(self, network_id: str, network_key: str) -> None:
+        """Raise WrongTrainerKey (or UnknownNetwork) unless the key opens this network."""
+        network_id = self._network_id(network_id)
+        self._run(lambda conn: self._network_key_row(conn, network_id, network_key))
+
+    def network_of(self, code: str) -> Network | None:
+        """The network this session is a meeting of, or None."""
+        code = self._code(code)
+
+        def work(conn: Connection) -> Network | None:
+            row = self._session_row(conn, code)
+            if row.network_id is None:
+                return None
+            net = conn.execute(select(networks).where(networks.c.id == row.network_id)).first()
+            return None if net is None else Network(net.id, "", net.name, net.region_code,
+                                                    net.created_at)
+
+        return self._run(work)
+
+    def meetings(self, network_id: str) -> list[Meeting]:
+        """The network's meetings in the order it met (date, then when they were made)."""
+        network_id = self._network_id(network_id)
+
+        def work(conn: Connection) -> list[Meeting]:
+            self._network_row(conn, network_id)
+            return self._meeting_rows(conn, network_id)
+
+        return self._run(work)
+
+    def network_snapshots(self, network_id: str) -> list[tuple[Meeting, Snapshot]]:
+        """Every meeting with its whole state (a meeting deleted meanwhile is left out)."""
+        found = []
+        for meeting in self.meetings(network_id):
+            try:
+                found.append((meeting, self.snapshot(meeting.code)))
+            except UnknownSession:
+                continue
+        return found
+
+    def start_meeting(self, network_id: str, network_key: str, name: str,
+                      meeting_date: date | None = None, template: bool = True) -> Session:
+        """A new session as the network's next meeting; with ``template`` it starts from the
+        previous meeting's run sheet. Returns the session with its own (new) trainer key."""
+        network_id = self._network_id(network_id)
+        name = codes.check_session_name(name)
+        key = codes.new_trainer_key()
+        now = _now()
+        day = meeting_date or _local_date(now)
+
+        def work(conn: Connection) -> str:
+            self._network_key_row(conn, network_id, network_key)
+            sheet = self._last_run_sheet(conn, network_id) if template else None
+            for _ in range(50):
+                code = codes.new_code()
+                stmt = _insert(conn)(sessions).values(
+                    code=code, name=name, trainer_key_hash=codes.hash_key(key),
+                    created_at=now, closed_at=None, revision=0, network_id=network_id,
+                    meeting_date=day,
+                ).on_conflict_do_nothing(index_elements=[sessions.c.code]).returning(sessions.c.code)
+                if conn.execute(stmt).first() is not None:
+                    break
+            else:
+                raise RuntimeError("no free session code found")
+            if sheet is not None:
+                from ..presenter import RUN_SHEET
+
+                conn.execute(session_state.insert().values(session_code=code, key=RUN_SHEET,
+                                                           value=sheet, updated_at=now))
+            return code
+
+        code = self._run(work, write=True)
+        return Session(code=code, trainer_key=key, name=name, created_at=now, closed_at=None)
+
+    def link_session(self, code: str, trainer_key: str, network_id: str, network_key: str,
+                     meeting_date: date | None = None, template: bool = False) -> Meeting:
+        """Make an existing session a meeting of the network (both keys needed); with
+        ``template`` it takes over the run sheet of the network's latest other meeting."""
+        code = self._code(code)
+        network_id = self._network_id(network_id)
+
+        def work(conn: Connection) -> None:
+            row = self._trainer_row(conn, code, trainer_key)
+            self._network_key_row(conn, network_id, network_key)
+            day = meeting_date or row.meeting_date or _local_date(row.created_at)
+            sheet = self._last_run_sheet(conn, network_id, but=code) if template else None
+            conn.execute(sessions.update().where(sessions.c.code == code)
+                         .values(network_id=network_id, meeting_date=day))
+            if sheet is not None:
+                from ..presenter import RUN_SHEET
+
+                stmt = _insert(conn)(session_state).values(session_code=code, key=RUN_SHEET,
+                                                           value=sheet, updated_at=_now())
+                conn.execute(stmt.on_conflict_do_update(
+                    index_elements=[session_state.c.session_code, session_state.c.key],
+                    set_={"value": stmt.excluded.value, "updated_at": stmt.excluded.updated_at}))
+            self._bump(conn, code)
+
+        self._run(work, write=True)
+        return next(m for m in self.meetings(network_id) if m.code == code)
+
+    def unlink_session(self, code: str, trainer_key: str) -> None:
+        """The session is no longer a meeting of any network (its answers stay)."""
+        code = self._code(code)
+
+        def work(conn: Connection) -> None:
+            self._trainer_row(conn, code, trainer_key)
+            conn.execute(sessions.update().where(sessions.c.code == code)
+                         .values(network_id=None))
+            self._bump(conn, code)
+
+        self._run(work, write=True)
+
+    def export_network(self, network_id: str, network_key: str,
+                       include_hidden: bool = False) -> pandas.DataFrame:
+        """Every meeting's answers in one table: the network's columns, then the session
+        export's (people are "deelnemer N" per meeting: nobody is followed across)."""
+        import pandas as pd
+
+        network_id = self._network_id(network_id)
+        net = self._run(lambda conn: self._network_key_row(conn, network_id, network_key))
+        frames = []
+        for meeting in self.meetings(network_id):
+            try:
+                frame = self.export(meeting.code, include_hidden=include_hidden)
+            except UnknownSession:
+                continue
+            frame.insert(0, "datum", meeting.meeting_date.strftime("%d-%m-%Y"))
+            frame.insert(0, "bijeenkomst", f"{meeting.number}. {meeting.name}")
+            frame.insert(0, "netwerk", net.name)
+            frames.append(frame)
+        columns = ["netwerk", "bijeenkomst", "datum", *EXPORT_COLUMNS]
+        if not frames:
+            return pd.DataFrame([], columns=columns)
+        return pd.concat(frames, ignore_index=True)[columns]
+
+    def delete_meeting(self, network_id: str, network_key: str, code: str) -> None:
+        """Remove one meeting of the network with everything in it (the network's key)."""
+        network_id = self._network_id(network_id)
+        code = self._code(code)
+
+        def work(conn: Connection) -> None:
+            self._network_key_row(conn, network_id, network_key)
+            if self._session_row(conn, code).network_id != network_id:
+                from ..network import NetworkError
+
+                raise NetworkError("Deze sessie is geen bijeenkomst van dit leernetwerk, dus er "
+                                   "is niets verwijderd.")
+            self._remove_session(conn, code)
+
+        self._run(work, write=True)
+
+    def delete_network(self, network_id: str, network_key: str) -> int:
+        """Remove the network and all its meetings with their answers; the number of
+        meetings removed."""
+        network_id = self._network_id(network_id)
+
+        def work(conn: Connection) -> int:
+            self._network_key_row(conn, network_id, network_key)
+            found = [r.code for r in conn.execute(
+                select(sessions.c.code).where(sessions.c.network_id == network_id))]
+            for code in found:
+                self._remove_session(conn, code)
+            conn.execute(networks.delete().where(networks.c.id == network_id))
+            return len(found)
+
+        return self._run(work, write=True)
+
+    @staticmethod
+    def _network_id(network_id: str) -> str:
+        from ..network import UnknownNetwork
+
+        normal = codes.normalise(network_id)
+        if not codes.is_code(normal):
+            raise UnknownNetwork(normal)
+        return normal
+
+    @staticmethod
+    def _network_row(conn: Connection, network_id: str) -> Row[Any]:
+        row = conn.execute(select(networks).where(networks.c.id == network_id)).first()
+        if row is None:
+            from ..network import UnknownNetwork
+
+            raise UnknownNetwork(network_id)
+        return row
+
+    def _network_key_row(self, conn: Connection, network_id: str, key: str) -> Row[Any]:
+        row = self._network_row(conn, network_id)
+        if not codes.key_matches(key, row.trainer_key_hash):
+            raise WrongTrainerKey("De sleutel van het leernetwerk klopt niet, dus er is niets "
+                                  "veranderd. Kijk of je de sleutel goed hebt overgenomen.")
+        return row
+
+    @staticmethod
+    def _meeting_rows(conn: Connection, network_id: str) -> list[Meeting]:
+        rows = conn.execute(select(sessions).where(sessions.c.network_id == network_id))
+        found = sorted(rows, key=lambda r: (r.meeting_date or _local_date(r.created_at),
+                                            r.created_at, r.code))
+        return [Meeting(r.code, r.name, r.meeting_date or _local_date(r.created_at),
+                        r.created_at, r.closed_at, int(r.revision), n)
+                for n, r in enumerate(found, start=1)]
+
+    def _last_run_sheet(self, conn: Connection, network_id: str, but: str = "") -> str | None:
+        """The run sheet of the network's latest meeting (other than ``but``), if it has one."""
+        from ..presenter import RUN_SHEET
+
+        for meeting in reversed(self._meeting_rows(conn, network_id)):
+            if meeting.code == but:
+                continue
+            return conn.execute(select(session_state.c.value).where(
+                session_state.c.session_code == meeting.code,
+                session_state.c.key == RUN_SHEET)).scalar()
+        return None
+
+    @staticmethod
+    def _remove_session(conn: Connection, code: str) -> None:
+        """Delete a session's rows explicitly, not only by cascade, so it also holds for a
+        database made without foreign keys."""
+        conn.execute(answers.delete().where(answers.c.session_code == code))
+        conn.execute(session_state.delete().where(session_state.c.session_code == code))
+        conn.execute(participants.delete().where(participants.c.session_code == code))
+        conn.execute(sessions.delete().where(sessions.c.code == code))
 
     # -- internals ----------------------------------------------------------------------
 

@@ -9,9 +9,11 @@ from sqlalchemy import (
     Boolean,
     Column,
     Connection,
+    Date,
     DateTime,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Integer,
     MetaData,
     String,
@@ -52,6 +54,17 @@ schema_version = Table(
     Column("version", Integer, nullable=False),
 )
 
+# A learning network: meetings (sessions) that build on each other. Its own key protects
+# what concerns the whole network (linking a meeting, export, delete).
+networks = Table(
+    "networks", metadata,
+    Column("id", String(6), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("region_code", String(8), nullable=True),  # a jeugdregio, e.g. "JZ14"
+    Column("trainer_key_hash", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
 sessions = Table(
     "sessions", metadata,
     Column("code", String(6), primary_key=True),
@@ -60,6 +73,11 @@ sessions = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("closed_at", UTCDateTime, nullable=True),
     Column("revision", Integer, nullable=False, default=0),
+    # Version 3: a session can be a meeting of a network, held on a (local) date.
+    Column("network_id", String(6), ForeignKey("networks.id", ondelete="SET NULL"),
+           nullable=True),
+    Column("meeting_date", Date, nullable=True),
+    Index("ix_sessions_network_id", "network_id"),
 )
 
 participants = Table(
@@ -97,7 +115,7 @@ session_state = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _to_v2(conn: Connection) -> None:
@@ -110,8 +128,21 @@ def _to_v2(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE sessions ALTER COLUMN trainer_key_hash TYPE VARCHAR(200)"))
 
 
+def _to_v3(conn: Connection) -> None:
+    """Version 3: the networks table; sessions.network_id and sessions.meeting_date.
+
+    Plain ADD COLUMN on both databases (SQLite allows a REFERENCES clause there as long as
+    the default is NULL), so existing sessions stay as they are: meetings of no network.
+    """
+    networks.create(conn)
+    conn.execute(text("ALTER TABLE sessions ADD COLUMN network_id VARCHAR(6) "
+                      "REFERENCES networks (id) ON DELETE SET NULL"))
+    conn.execute(text("ALTER TABLE sessions ADD COLUMN meeting_date DATE"))
+    conn.execute(text("CREATE INDEX ix_sessions_network_id ON sessions (network_id)"))
+
+
 # version n -> function that brings a database from version n-1 to n (inside one transaction).
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _to_v2}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _to_v2, 3: _to_v3}
 
 # Any constant will do: serialises schema creation between processes on PostgreSQL.
 _PG_LOCK_ID = 7_461_001
