@@ -242,6 +242,20 @@ def _quiet_trust(record: logging.LogRecord) -> bool:
     return record.msg != "Notebook %s is not trusted"
 
 
+_ready_said: set[str] = set()
+
+
+def _say_ready(record: logging.LogRecord) -> bool:
+    """When the participant app's pool is full for the first time, say so in Dutch: the
+    trainer waits for this line before the group comes in (Voila's own line stays)."""
+    if (record.msg == "Kernel pool of %s is filled with %s kernel(s)" and record.args
+            and str(record.args[0]).endswith("index.ipynb") and "index" not in _ready_said):
+        _ready_said.add("index")
+        print(f"Klaar: de apps voor {record.args[1]} deelnemers staan klaar. De groep kan "
+              "beginnen.", flush=True)
+    return True
+
+
 class ZtmoVoila(Voila):
     apps_dir = Unicode("notebooks", config=True, help="Folder (under the root) of the apps.")
 
@@ -251,6 +265,7 @@ class ZtmoVoila(Voila):
 
     def init_settings(self):
         self.log.addFilter(_quiet_trust)
+        self.log.addFilter(_say_ready)
         settings = super().init_settings()
         settings["default_handler_class"] = NotFoundHandler
         settings["log_function"] = _log_request

@@ -346,25 +346,21 @@ class Store:
     def hide_answer(self, code: str, trainer_key: str, participant: str, activity: str,
                     hidden: bool = True) -> None:
         """Hide (or show again) one answer on the group screens; an absent answer is a no-op."""
-        code = self._code(code)
-
-        def work(conn: Connection) -> None:
-            self._trainer_row(conn, code, trainer_key)
-            if not codes.is_token(participant) or not (
-                    isinstance(activity, str) and codes.ACTIVITY_RE.fullmatch(activity)):
-                return
-            result = conn.execute(answers.update().where(
-                answers.c.session_code == code, answers.c.participant == participant,
-                answers.c.activity == activity).values(hidden=bool(hidden)))
-            if result.rowcount:
-                self._bump(conn, code)
-
-        self._run(work, write=True)
+        self._trainer_change(code, trainer_key, participant, activity,
+                             lambda where: answers.update().where(*where)
+                             .values(hidden=bool(hidden)))
 
     def delete_answer(self, code: str, trainer_key: str, participant: str, activity: str
                       ) -> None:
         """Remove one answer for good (gone from the screens and the export, unlike hiding);
         an absent answer is a no-op. Works in a closed session too: removing is privacy."""
+        self._trainer_change(code, trainer_key, participant, activity,
+                             lambda where: answers.delete().where(*where))
+
+    def _trainer_change(self, code: str, trainer_key: str, participant: str, activity: str,
+                        statement: Callable[[tuple], Any]) -> None:
+        """One trainer action on one answer: check the key, then run ``statement`` for
+        exactly that (participant, activity); count a change only when a row changed."""
         code = self._code(code)
 
         def work(conn: Connection) -> None:
@@ -372,9 +368,9 @@ class Store:
             if not codes.is_token(participant) or not (
                     isinstance(activity, str) and codes.ACTIVITY_RE.fullmatch(activity)):
                 return
-            result = conn.execute(answers.delete().where(
+            result = conn.execute(statement((
                 answers.c.session_code == code, answers.c.participant == participant,
-                answers.c.activity == activity))
+                answers.c.activity == activity)))
             if result.rowcount:
                 self._bump(conn, code)
 

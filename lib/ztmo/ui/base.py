@@ -53,6 +53,18 @@ def error_box(exc: BaseException | str, title: str | None = None) -> w.HTML:
     return box
 
 
+def page_channel(on_message: Callable[[dict], None]) -> tuple[w.HTML, w.Text]:
+    """The two hidden widgets through which an app and our page script (template ``ztmo``,
+    ztmo-identity.js) talk: ``.ztmo-identity`` carries codes out (into the address and the
+    browser's memory), the ``.ztmo-bridge`` field brings the script's messages in."""
+    identity = html_block("", "ztmo-identity-box")
+    identity.layout.display = "none"
+    bridge = w.Text(value="", layout=w.Layout(display="none"))
+    bridge.add_class("ztmo-bridge")
+    bridge.observe(on_message, "value")
+    return identity, bridge
+
+
 def app_root(children: Iterable[w.Widget], *classes: str) -> w.VBox:
     """The root of an app: house style first, then the content; class ``ztmo-app``."""
     root = w.VBox([style(), *children], layout=w.Layout(width="100%"))

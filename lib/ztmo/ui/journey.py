@@ -27,7 +27,7 @@ import ipywidgets as w
 from ..activities import STEP_KEYS, STEPS
 from ..content import Guide, load_guide
 from ..params import Params
-from .base import app_root, error_box, esc, html_block, launch, log_exception
+from .base import app_root, error_box, esc, html_block, launch, log_exception, page_channel
 from .nav import Nav
 from .session import HEARTBEAT, open_session, shared_store
 
@@ -47,11 +47,7 @@ class Journey:
         self.step = ""
         self.forget = ""  # a remembered session the browser should drop (closed, deleted)
         self.adopted: tuple[str, str] | None = None  # (code, token) the browser remembered
-        self.identity = html_block("", "ztmo-identity-box")
-        self.identity.layout.display = "none"
-        self.bridge = w.Text(value="", layout=w.Layout(display="none"))
-        self.bridge.add_class("ztmo-bridge")
-        self.bridge.observe(self._on_bridge, "value")
+        self.identity, self.bridge = page_channel(self._on_bridge)
         self.notices = w.VBox([])
         self.menu = html_block("", "ztmo-menu")
         self.stage = w.VBox([], layout=w.Layout(width="100%"))

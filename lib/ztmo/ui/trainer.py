@@ -18,7 +18,7 @@ from ..activities import free_text_keys
 from ..content import Guide, load_guide
 from ..errors import ZtmoError
 from ..params import Params
-from .base import app_root, error_box, esc, guarded, html_block, launch
+from .base import app_root, error_box, esc, guarded, html_block, launch, page_channel
 from .group import GroupRatings, Wall, WordList, group_box
 from .pillar import discussion_activity, reflection_activity
 from .session import Live, shared_store
@@ -70,11 +70,7 @@ class TrainerScreen:
         self.guide = guide
         self.store = None
         self.live: Live | None = None
-        self.identity = html_block("", "ztmo-identity-box")
-        self.identity.layout.display = "none"
-        self.bridge = w.Text(value="", layout=w.Layout(display="none"))
-        self.bridge.add_class("ztmo-bridge")
-        self.bridge.observe(self._on_bridge, "value")
+        self.identity, self.bridge = page_channel(self._on_bridge)
         self.notices = w.VBox([])
         self.body = w.VBox([])
         self.root = app_root([self.identity, self.bridge, self.notices, self.body],
