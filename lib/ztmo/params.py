@@ -44,6 +44,13 @@ def in_preheated_kernel() -> bool:
     return os.environ.get("VOILA_PREHEAT", "False") == "True"
 
 
+def in_voila() -> bool:
+    """True in a kernel that Voila started for a page (preheated or not): Voila tells its
+    kernels the server's address."""
+    return in_preheated_kernel() or bool(os.environ.get("VOILA_SERVER_URL")
+                                         or os.environ.get("VOILA_APP_PORT"))
+
+
 def in_edition() -> bool:
     """True while `ztmo editie` executes a notebook for a static (HTML) edition.
 

@@ -17,7 +17,7 @@ import ipywidgets as w
 from ..errors import ZtmoError
 from ..markup import esc
 from ..markup import theme_css as _css
-from ..params import Params, in_edition, in_preheated_kernel, resolve
+from ..params import Params, in_edition, in_preheated_kernel, in_voila, resolve
 
 GENERIC_PROBLEM = (
     "Dit onderdeel kon niet worden geladen. Probeer de pagina opnieuw te openen. "
@@ -83,6 +83,29 @@ def log_exception(context: str) -> None:
         stream.flush()
 
 
+def quiet_tracebacks() -> None:
+    """In a kernel behind a page, no traceback goes back over the wire.
+
+    ipywidgets answers a malformed widget message (anyone on the page's websocket can send
+    one) with IPython's ``showtraceback``, which publishes the traceback, with file paths
+    and code, to the page. Behind Voila it goes to the server log instead. JupyterLab and
+    Papermill keep their tracebacks: there they help whoever runs the notebook.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - we always run inside IPython
+        return
+    shell = get_ipython()
+    if shell is None or not in_voila() or getattr(shell, "_ztmo_quiet", False):
+        return
+
+    def to_server_log(*_args, **_kwargs) -> None:
+        log_exception("bericht van de pagina")
+
+    shell.showtraceback = to_server_log
+    shell._ztmo_quiet = True
+
+
 def safe_app(build: Callable[[], w.Widget], context: str) -> w.Widget:
     """Build an app; on any failure return an app that only shows a Dutch message."""
     try:
@@ -119,6 +142,8 @@ def launch(make: Callable[[Params], ParamsApp], given: tuple[str, ...], context:
         from IPython.display import HTML
 
         return HTML(static(resolve(*given)))
+
+    quiet_tracebacks()
 
     def build() -> w.Widget:
         if in_preheated_kernel():
