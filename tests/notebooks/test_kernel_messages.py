@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import time
 
 import pytest
@@ -47,7 +48,7 @@ def leaks(env_extra: dict[str, str]) -> list[str]:
         while time.monotonic() < deadline:
             try:
                 msg = kc.get_iopub_msg(timeout=0.5)
-            except Exception:  # noqa: BLE001 - queue empty: keep listening until the deadline
+            except queue.Empty:  # keep listening until the deadline
                 continue
             if msg["msg_type"] == "error" or (msg["msg_type"] == "stream"
                                               and msg["content"].get("name") == "stderr"):
