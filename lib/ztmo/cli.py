@@ -1,4 +1,5 @@
-"""Command line: `ztmo serve` and `ztmo sessie ...`. Parses, then calls the core."""
+"""Command line: `ztmo serve`, `ztmo sessie ...`, `ztmo netwerk ...`, `ztmo verslag ...`.
+Parses, then calls the core."""
 
 from __future__ import annotations
 
@@ -41,6 +42,43 @@ def build_parser() -> argparse.ArgumentParser:
     weg.add_argument("code", help="code van de sessie")
     weg.add_argument("--sleutel", required=True, help="sleutel van de trainer")
 
+    verslag = sub.add_parser("verslag", help="maak het verslag van een sessie (HTML, en PDF "
+                             "als dat kan)")
+    verslag.add_argument("code", help="code van de sessie")
+    verslag.add_argument("--uit", type=Path, metavar="MAP",
+                         help="map voor het verslag (standaard var/verslagen)")
+    verslag.add_argument("--geen-pdf", action="store_true", help="maak alleen de HTML-pagina")
+    verslag.add_argument("--opnieuw", action="store_true",
+                         help="maak het verslag opnieuw, ook als er niets veranderd is")
+
+    netwerk = sub.add_parser("netwerk", help="leernetwerken: maken, bijeenkomst starten, "
+                             "exporteren, verwijderen")
+    nverbs = netwerk.add_subparsers(dest="verb", required=True)
+    nnieuw = nverbs.add_parser("nieuw", help="maak een leernetwerk en toon code en sleutel")
+    nnieuw.add_argument("--naam", required=True, help="naam, bijv. Leernetwerk Twente")
+    nnieuw.add_argument("--regio", help="jeugdregio van het netwerk (naam of code), als het er "
+                        "bij één hoort")
+    meet = nverbs.add_parser("bijeenkomst", help="start een nieuwe bijeenkomst van het netwerk")
+    meet.add_argument("id", help="code van het leernetwerk")
+    meet.add_argument("--naam", required=True, help="naam van de bijeenkomst")
+    meet.add_argument("--sleutel", required=True, help="sleutel van het leernetwerk")
+    meet.add_argument("--datum", type=_day, help="datum van de bijeenkomst (JJJJ-MM-DD)")
+    meet.add_argument("--leeg", action="store_true",
+                      help="begin met een leeg draaiboek (niet dat van de vorige keer)")
+    nexport = nverbs.add_parser("export", help="schrijf alle antwoorden van alle bijeenkomsten "
+                                "naar een Excel-bestand (.xlsx)")
+    nexport.add_argument("id", help="code van het leernetwerk")
+    nexport.add_argument("--xlsx", type=Path, required=True, help="Excel-bestand")
+    nexport.add_argument("--sleutel", required=True, help="sleutel van het leernetwerk")
+    nexport.add_argument("--met-verborgen", action="store_true",
+                         help="neem ook de verborgen antwoorden mee")
+    nweg = nverbs.add_parser("verwijder", help="verwijder het leernetwerk met alle bijeenkomsten, "
+                             "of één bijeenkomst")
+    nweg.add_argument("id", help="code van het leernetwerk")
+    nweg.add_argument("--sleutel", required=True, help="sleutel van het leernetwerk")
+    nweg.add_argument("--bijeenkomst", metavar="CODE",
+                      help="verwijder alleen deze bijeenkomst (code van de sessie)")
+
     from . import cli_data
     from .editions import cli as editie_cli  # cheap: heavy imports happen in run()
 
@@ -71,12 +109,85 @@ def main(argv: list[str] | None = None) -> int:
         from . import cli_data
 
         return cli_data.run(args)
-    if args.command == "sessie":
+    if args.command in ("sessie", "verslag", "netwerk"):
         try:
-            return sessie(args)
+            return {"sessie": sessie, "verslag": report, "netwerk": network}[args.command](args)
         except ZtmoError as exc:
             print(f"{exc.title}. {exc}", file=sys.stderr)
             return 2
+    return 2
+
+
+def _day(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is geen datum; schrijf hem als "
+                                         "JJJJ-MM-DD, bijvoorbeeld 2026-10-06") from None
+
+
+def report(args: argparse.Namespace) -> int:
+    """`ztmo verslag CODE --uit MAP`: the report's path on stdout, notes on stderr."""
+    from . import report as report_module
+
+    done = report_module.render(args.code, args.uit, pdf=not args.geen_pdf,
+                                force=args.opnieuw)
+    print(done.html)
+    if done.pdf:
+        print(done.pdf)
+    for note in done.notes:
+        print(note, file=sys.stderr)
+    if done.reused:
+        print("Er was niets veranderd sinds het vorige verslag: dat is het nog steeds.",
+              file=sys.stderr)
+    return 0
+
+
+def network(args: argparse.Namespace) -> int:
+    """The network verbs; errors are ZtmoError, shown by main() without a traceback."""
+    from .store import Store
+
+    with Store.from_env() as store:
+        if args.verb == "nieuw":
+            net = store.create_network(args.naam, args.regio)
+            region = f" (jeugdregio {net.region_code})" if net.region_code else ""
+            print(f"Leernetwerk: {net.name}{region}")
+            print(f"Code van het leernetwerk: {net.id}")
+            print(f"Sleutel van het leernetwerk: {net.trainer_key}  (bewaar deze goed; je hebt "
+                  "hem nodig voor nieuwe bijeenkomsten, de export en het verwijderen)")
+            print(f"Netwerkpagina: voila/render/notebooks/netwerk.ipynb?netwerk={net.id}")
+            return 0
+        if args.verb == "bijeenkomst":
+            s = store.start_meeting(args.id, args.sleutel, args.naam, args.datum,
+                                    template=not args.leeg)
+            print(f"Bijeenkomst: {s.name}")
+            print(f"Code voor deelnemers: {s.code}")
+            print(f"Sleutel voor de trainer: {s.trainer_key}")
+            print(f"Trainer: {TRAINER_PATH.format(code=s.code, key=s.trainer_key)}")
+            return 0
+        if args.verb == "export":
+            from .export import to_xlsx
+
+            frame = store.export_network(args.id, args.sleutel, include_hidden=args.met_verborgen)
+            try:
+                args.xlsx.write_bytes(to_xlsx(frame))
+            except OSError as exc:
+                raise ZtmoError(f"Het bestand {args.xlsx} kon niet worden geschreven "
+                                f"({exc.strerror or exc}). Kies een andere plek.") from exc
+            print(f"{_count(len(frame))} geschreven naar {args.xlsx}")
+            return 0
+        if args.verb == "verwijder":
+            if args.bijeenkomst:
+                code = store.get_session(args.bijeenkomst).code
+                store.delete_meeting(args.id, args.sleutel, code)
+                print(f"Bijeenkomst {code} is verwijderd, met alle deelnemers en antwoorden.")
+                return 0
+            n = store.delete_network(args.id, args.sleutel)
+            print(f"Het leernetwerk is verwijderd, met {n} "
+                  f"{'bijeenkomst' if n == 1 else 'bijeenkomsten'} en alle antwoorden.")
+            return 0
     return 2
 
 

@@ -33,6 +33,17 @@ MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augus
 NO_FLAGS = ("De vorige bijeenkomst had geen vlaggen 'moeten, kunnen, willen, durven': die "
             "opdracht zit nog niet in de leeromgeving.")
 MAX_NAME = 100
+#: The few rules the comparison needs beyond the house style (inlined: nothing to load).
+PROGRESS_CSS = (
+    ".ztmo-progress th{text-align:left;vertical-align:bottom;padding:.35em .3em;"
+    "border-bottom:2px solid #c9d3da;}"
+    ".ztmo-progress td.ztmo-change{font-weight:bold;white-space:nowrap;}"
+    ".ztmo-talk-compare{display:grid;grid-template-columns:1fr 1fr;gap:1rem;}"
+    "@media (max-width:600px){.ztmo-talk-compare{grid-template-columns:1fr;}}"
+    ".ztmo-distribution{max-width:100%;height:auto;}"
+    "@media print{.ztmo-distribution rect{print-color-adjust:exact;"
+    "-webkit-print-color-adjust:exact;}}"
+)
 
 
 class UnknownNetwork(ZtmoError):
@@ -215,13 +226,13 @@ def distribution_svg(rows: Sequence[tuple[str, RatingFigure]], labels: dict[int,
     """Stacked bars, one per (label, figure): the share of each score 1-5, so meetings of
     different sizes compare fairly. A figure that is not shown keeps its row with the words
     "minder dan 5 beoordelingen". Plain inline SVG: nothing to load, prints as it shows."""
-    left, width, row_h, bar_h, top = 150, 430, 30, 20, 6
+    left, width, row_h, bar_h, top = 190, 420, 34, 24, 6
     legend_y = top + row_h * len(rows) + 14
-    height = legend_y + 22 * ((len(SCALE) + 2) // 3) + 4
+    height = legend_y + 26 * ((len(SCALE) + 2) // 3) + 4
     parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" class="ztmo-distribution" '
              f'viewBox="0 0 {left + width + 50} {height}" width="{left + width + 50}" '
              f'height="{height}" role="img" aria-label="{esc(title)}"><title>{esc(title)}</title>'
-             '<style>text{font-family:"DejaVu Sans",Arial,sans-serif;font-size:13px;}</style>')]
+             '<style>text{font-family:"DejaVu Sans",Arial,sans-serif;font-size:15px;}</style>')]
     for i, (label, fig) in enumerate(rows):
         y = top + i * row_h
         parts.append(f'<text x="{left - 8}" y="{y + bar_h - 5}" text-anchor="end" '
@@ -246,10 +257,10 @@ def distribution_svg(rows: Sequence[tuple[str, RatingFigure]], labels: dict[int,
         parts.append(f'<text x="{left + width + 6}" y="{y + bar_h - 5}" fill="#1f2a33">'
                      f"n = {fig.n}</text>")
     for j, score in enumerate(SCALE):
-        lx, ly = 10 + (j % 3) * 180, legend_y + (j // 3) * 22
-        parts.append(f'<rect x="{lx}" y="{ly}" width="14" height="14" '
+        lx, ly = 10 + (j % 3) * 210, legend_y + (j // 3) * 26
+        parts.append(f'<rect x="{lx}" y="{ly}" width="16" height="16" '
                      f'fill="{SCORE_COLOURS[score - 1]}" stroke="#1f2a33" stroke-width="0.5"/>'
-                     f'<text x="{lx + 20}" y="{ly + 12}" fill="#1f2a33">{score} – '
+                     f'<text x="{lx + 22}" y="{ly + 14}" fill="#1f2a33">{score} – '
                      f"{esc(labels.get(score, ''))}</text>")
     parts.append("</svg>")
     return "".join(parts)
@@ -271,15 +282,21 @@ def progress_html(prog: Progress, guide, chart: bool = True) -> str:
     labels = dict(guide.beoordeling.labels)
     heads = "".join(f"<th>{esc(m.label)}</th>" for m in prog.meetings)
     compare = len(prog.meetings) >= 2
-    parts = [(f'<p class="ztmo-question">{esc(guide.beoordeling.vraag)} Per handvat zie je per '
+    parts = [(f"<style>{PROGRESS_CSS}</style>"
+              f'<p class="ztmo-question">{esc(guide.beoordeling.vraag)} Per handvat zie je per '
              "bijeenkomst hoe de groep het beoordeelde: de verdeling, het gemiddelde (1 = "
              f"{esc(labels.get(1, ''))}, 5 = {esc(labels.get(5, ''))}) en hoeveel mensen een "
              "cijfer gaven (n). Bij minder dan 5 beoordelingen laten we geen cijfers zien.</p>")]
     for heading, rows in prog.pillars:
         parts.append(f'<section class="ztmo-progress-pillar"><h3>{esc(heading)}</h3>')
-        if chart and any(f.n for r in rows for f in r.figures):
+        if not any(f.n or f.unknown for r in rows for f in r.figures):
+            parts.append('<p class="ztmo-missing">In deze bijeenkomsten heeft niemand de '
+                         "handvatten van deze pijler beoordeeld.</p></section>")
+            continue
+        drawn = [r for r in rows if any(f.shown for f in r.figures)]
+        if chart and drawn:
             bars = [(f"{r.label} · {dutch_date(m.day)}" if compare else f"Handvat {r.label}", f)
-                    for r in rows for m, f in zip(prog.meetings, r.figures, strict=True)]
+                    for r in drawn for m, f in zip(prog.meetings, r.figures, strict=True)]
             parts.append(f'<div class="ztmo-chart">{distribution_svg(bars, labels, heading)}'
                          "</div>")
         body = "".join(

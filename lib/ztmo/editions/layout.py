@@ -28,7 +28,10 @@ NOTEBOOK_PATTERNS: tuple[str, ...] = (
     "regio.ipynb",
 )
 #: Notebooks that never go into an edition (they need a live session).
-EXCLUDED: frozenset[str] = frozenset({"trainer.ipynb", "beamer.ipynb"})  # live session screens
+EXCLUDED: frozenset[str] = frozenset({
+    "trainer.ipynb", "beamer.ipynb",  # live session screens
+    "netwerk.ipynb", "verslag.ipynb",  # bound to a session or a network, not to a region
+})
 START_NOTEBOOK = "index.ipynb"
 START_PAGE = "start.html"
 INDEX_PAGE = "index.html"
