@@ -247,6 +247,7 @@ class TrainerScreen:
                       w.HBox([freeze, loosen])),
             moderation,
             self._session_controls(code, key),
+            self._network_section(session, key),
             settings,
         )
 
@@ -568,6 +569,138 @@ class TrainerScreen:
                                     "eind. Wissen haalt alles weg.</p>"),
                          with_hidden, export, xlsx_link, csv_link,
                          w.VBox([close_sure, close]), w.VBox([delete_sure, delete]), message)
+
+
+    # --- learning network and report -------------------------------------------------
+    def _network_section(self, session, key: str) -> w.Widget:
+        """Leernetwerk: link this session to a (new or existing) network with the network's
+        key, show the comparison on the projector, and make the meeting's report."""
+        import threading
+
+        from .. import report as report_module
+        from ..regions import load_regions
+        from .network import network_link, set_shown, shown_in_room
+
+        code, auto = session.code, w.Layout(width="auto")
+        state = html_block("", "ztmo-network-state")
+        net_code = w.Text(description="Code", layout=w.Layout(max_width="20rem"))
+        net_code.add_class("ztmo-link-network-code")
+        net_key = w.Password(description="Sleutel", layout=w.Layout(max_width="20rem"))
+        net_key.add_class("ztmo-link-network-key")
+        template = w.Checkbox(description="Draaiboek van de vorige bijeenkomst overnemen",
+                              value=False, indent=False, layout=auto)
+        template.add_class("ztmo-link-network-template")
+        link = w.Button(description="Koppelen aan dit leernetwerk", layout=auto)
+        link.add_class("ztmo-link-network")
+        name = w.Text(placeholder="Bijvoorbeeld: Leernetwerk Twente",
+                      layout=w.Layout(width="100%", max_width="28rem"))
+        name.add_class("ztmo-new-network-name")
+        region = w.Dropdown(options=[("Geen jeugdregio", "")]
+                            + [(r.name, r.code) for r in load_regions()], value="",
+                            description="Regio")
+        region.add_class("ztmo-new-network-region")
+        new = w.Button(description="Nieuw leernetwerk maken en koppelen", layout=auto)
+        new.add_class("ztmo-new-network")
+        made = html_block("", "ztmo-new-network-made")
+        show = w.Button(description="Vergelijking op de beamer tonen", layout=auto)
+        show.add_class("ztmo-network-show")
+        unlink = w.Button(description="Loskoppelen van het leernetwerk", layout=auto)
+        unlink.add_class("ztmo-network-unlink")
+        make = w.Button(description="Verslag maken", layout=auto, button_style="primary")
+        make.add_class("ztmo-report")
+        report_link = html_block("", "ztmo-report-link")
+        linking = w.VBox([html_block("<p>Hoort deze bijeenkomst bij een leernetwerk dat vaker "
+                                     "bij elkaar komt? Vul de code en de sleutel van het "
+                                     "leernetwerk in.</p>"), net_code, net_key, template, link,
+                          html_block("<p>Of begin een nieuw leernetwerk:</p>"), name, region,
+                          new])
+        linked = w.VBox([w.HBox([show, unlink])])
+
+        def refresh(snap) -> None:
+            net = self.store.network_of(code)
+            linking.layout.display = "none" if net else None
+            linked.layout.display = None if net else "none"
+            if net is None:
+                state.value = "<p>Deze sessie hoort nog niet bij een leernetwerk.</p>"
+                return
+            number = next((m.number for m in self.store.meetings(net.id) if m.code == code), "")
+            shown = shown_in_room(snap.state)
+            show.description = ("Vergelijking verbergen" if shown
+                                else "Vergelijking op de beamer tonen")
+            state.value = (f"<p>Deze sessie is bijeenkomst {number} van <strong>"
+                           f"{esc(net.name)}</strong> (code {esc(net.id)}). "
+                           f'<a class="ztmo-open-network" href="{esc(network_link(code))}" '
+                           'target="_blank" rel="noopener">Vergelijking met de vorige keer '
+                           "openen</a> (in een nieuw venster, voor de beamer). Die toont de "
+                           "vergelijking pas als je op de knop hieronder drukt: nu "
+                           + ("<strong>zichtbaar</strong>." if shown else "<strong>verborgen"
+                              "</strong>.") + "</p>")
+
+        def link_(_):
+            self.store.link_session(code, key, net_code.value.strip(), net_key.value.strip(),
+                                    template=template.value)
+            net_key.value = ""
+            self.live.poll_once()
+
+        def new_(_):
+            net = self.store.create_network(name.value, region.value or None)
+            self.store.link_session(code, key, net.id, net.trainer_key)
+            made.value = (f'<p class="ztmo-notice">Het leernetwerk is gemaakt. Code: <strong>'
+                          f"{esc(net.id)}</strong>. Sleutel van het leernetwerk: <strong>"
+                          f"{esc(net.trainer_key)}</strong>. Schrijf de sleutel op: je ziet hem "
+                          "maar één keer. Je hebt hem nodig voor de volgende bijeenkomst, de "
+                          "export en het wissen.</p>")
+            self.live.poll_once()
+
+        def toggle(_):
+            set_shown(self.store, code, key, not shown_in_room(self.store.state(code)))
+            self.live.poll_once()
+
+        def unlink_(_):
+            self.store.unlink_session(code, key)
+            self.live.poll_once()
+
+        def render() -> None:
+            try:
+                done = report_module.render_apart(code)
+                files = [(done.html, "text/html;charset=utf-8", "Verslag opslaan (HTML)")]
+                if done.pdf:
+                    files.append((done.pdf, "application/pdf", "Verslag opslaan (PDF)"))
+                links = "".join(
+                    f'<p><a download="{esc(path.name)}" href="data:{mime};base64,'
+                    f'{base64.b64encode(path.read_bytes()).decode()}">{esc(text)}</a></p>'
+                    for path, mime, text in files)
+                notes = "".join(f'<p class="ztmo-source">{esc(n)}</p>' for n in done.notes)
+                report_link.value = links + notes
+            except ZtmoError as exc:
+                report_link.value = error_box(exc).value
+            except Exception:  # noqa: BLE001 - a thread: say it on the page, log the rest
+                from .base import GENERIC_PROBLEM, log_exception
+
+                log_exception("verslag maken")
+                report_link.value = error_box(GENERIC_PROBLEM, "Er ging iets mis").value
+            finally:
+                make.disabled = False
+
+        def make_(_):
+            make.disabled = True
+            report_link.value = ("<p>Het verslag wordt gemaakt. Dat duurt een paar seconden; je "
+                                 "kunt intussen gewoon doorgaan.</p>")
+            threading.Thread(target=render, name="ztmo-verslag", daemon=True).start()
+
+        link.on_click(guarded(link_, self._show_error, "leernetwerk koppelen"))
+        new.on_click(guarded(new_, self._show_error, "leernetwerk maken"))
+        show.on_click(guarded(toggle, self._show_error, "vergelijking tonen"))
+        unlink.on_click(guarded(unlink_, self._show_error, "loskoppelen"))
+        make.on_click(guarded(make_, self._show_error, "verslag maken"))
+        self.live.add(refresh)
+        box = group_box("Leernetwerk en verslag", state, linking, linked, made,
+                        html_block("<p>Het verslag zet de resultaten van deze bijeenkomst op een "
+                                   "rij, zonder namen en zonder verborgen antwoorden, en "
+                                   "vergelijkt ze met de vorige keer.</p>"),
+                        make, report_link)
+        box.add_class("ztmo-network-section")
+        return box
 
 
 def trainer_page(sessie: str = "", sleutel: str = "") -> w.Widget:
