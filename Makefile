@@ -63,6 +63,7 @@ bench: install-test
 	$(PY) benchmarks/store.py
 	$(PY) benchmarks/live.py
 	$(PY) benchmarks/editions.py
+	$(PY) benchmarks/report.py
 
 data: install
 	$(PY) scripts/derive_data.py
