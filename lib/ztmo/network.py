@@ -230,7 +230,7 @@ def distribution_svg(rows: Sequence[tuple[str, RatingFigure]], labels: dict[int,
     legend_y = top + row_h * len(rows) + 14
     height = legend_y + 26 * ((len(SCALE) + 2) // 3) + 4
     parts = [(f'<svg xmlns="http://www.w3.org/2000/svg" class="ztmo-distribution" '
-             f'viewBox="0 0 {left + width + 50} {height}" width="{left + width + 50}" '
+             f'viewBox="0 0 {left + width + 80} {height}" width="{left + width + 80}" '
              f'height="{height}" role="img" aria-label="{esc(title)}"><title>{esc(title)}</title>'
              '<style>text{font-family:"DejaVu Sans",Arial,sans-serif;font-size:15px;}</style>')]
     for i, (label, fig) in enumerate(rows):

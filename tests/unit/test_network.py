@@ -192,7 +192,7 @@ def test_a_session_of_no_network_or_an_unknown_one_says_so(store):  # noqa: F811
     assert with_class(page.root, "ztmo-network-open")  # and a way to try again
 
 
-def test_the_network_trainer_makes_a_network_starts_a_meeting_exports_and_deletes(store):  # noqa: F811,E501
+def test_the_network_trainer_makes_a_network_starts_a_meeting_exports_and_deletes(store):  # noqa: F811
     from ztmo import presenter
     from ztmo.ui.network import NetworkPage
 
