@@ -528,7 +528,11 @@ def _execute(notebook: Path, code: str, url: str, name: str) -> str:
     loader.start()
     kernel = _report_kernel(dict(os.environ, ZTMO_DATABASE_URL=url))
     try:
-        kernel.start()
+        try:
+            kernel.start()
+        except Exception as exc:  # no kernel: not installed, no memory, or it hangs
+            raise ReportError("De Python-kernel voor het verslag startte niet. Kijk of de "
+                              "leeromgeving goed is geïnstalleerd (make install).") from exc
         loader.join()
         if not tools:
             raise ReportError("Papermill of nbconvert kon niet worden geladen.")

@@ -285,3 +285,73 @@ def test_the_control_panel_links_a_session_and_shows_the_comparison(store):  # n
     made = with_class(app, "ztmo-new-network-made")[0].value
     assert store.network_of(s.code).name == "Nieuw netwerk" and "Sleutel" in made
     screen.live.stop()
+
+
+# --- `ztmo netwerk` ---------------------------------------------------------------------------
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    monkeypatch.delenv("ZTMO_DATABASE_URL", raising=False)
+    monkeypatch.setenv("ZTMO_DATA_DIR", str(tmp_path / "var"))
+    return tmp_path / "var"
+
+
+def test_the_netwerk_command_makes_starts_exports_and_deletes(data_dir, tmp_path, capsys):
+    import re
+
+    from ztmo import cli
+    from ztmo.store import Store
+
+    assert cli.main(["netwerk", "nieuw", "--naam", "Leernetwerk Twente", "--regio", "jz14"]) == 0
+    out = capsys.readouterr().out
+    net_id = re.search(r"Code van het leernetwerk: (\w{6})", out).group(1)
+    key = re.search(r"Sleutel van het leernetwerk: (\w{10})", out).group(1)
+    assert "(jeugdregio JZ14)" in out and f"netwerk.ipynb?netwerk={net_id}" in out
+    assert cli.main(["netwerk", "bijeenkomst", net_id, "--naam", "Twente, oktober", "--datum",
+                     "2026-10-06", "--sleutel", key.lower()]) == 0
+    out = capsys.readouterr().out
+    code = re.search(r"Code voor deelnemers: (\w{6})", out).group(1)
+    with Store.from_env() as db:
+        [meeting] = db.meetings(net_id)
+        assert meeting.code == code and meeting.meeting_date == date(2026, 10, 6)
+        db.save_answer(code, db.join(code), acts.WHAT_IS_HOME, "warm")
+    target = tmp_path / "netwerk.xlsx"
+    assert cli.main(["netwerk", "export", net_id, "--xlsx", str(target), "--sleutel", key]) == 0
+    assert "1 antwoord geschreven" in capsys.readouterr().out
+    assert list(openpyxl.load_workbook(target).active.values)[1][:2] == (
+        "Leernetwerk Twente", "1. Twente, oktober")
+    assert cli.main(["netwerk", "verwijder", net_id, "--bijeenkomst", code, "--sleutel",
+                     key]) == 0
+    assert f"Bijeenkomst {code} is verwijderd" in capsys.readouterr().out
+    assert cli.main(["netwerk", "verwijder", net_id, "--sleutel", key]) == 0
+    assert "met 0 bijeenkomsten" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["netwerk", "export", "ZZZZZZ", "--xlsx", "x.xlsx", "--sleutel", "ABCDEFGHJK"],
+     "We vinden geen leernetwerk met de code ZZZZZZ"),
+    (["netwerk", "nieuw", "--naam", "x", "--regio", "Twentee"], "Bedoel je misschien: Twente"),
+    (["netwerk", "nieuw", "--naam", "  "], "Geef het leernetwerk een naam"),
+    (["verslag", "ZZZZZZ"], "We vinden geen sessie met de code ZZZZZZ"),
+])
+def test_the_netwerk_and_verslag_commands_say_what_is_wrong(data_dir, capsys, argv, message):
+    from ztmo import cli
+
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_a_wrong_network_key_or_date_changes_nothing(data_dir, capsys):
+    from ztmo import cli
+    from ztmo.store import Store
+
+    with Store.from_env() as db:
+        net = db.create_network("Netwerk")
+    assert cli.main(["netwerk", "verwijder", net.id, "--sleutel", "ABCDEFGHJK"]) == 2
+    assert "sleutel van het leernetwerk klopt niet" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["netwerk", "bijeenkomst", net.id, "--naam", "x", "--datum", "6-10-2026",
+                  "--sleutel", net.trainer_key])
+    assert stop.value.code == 2 and "JJJJ-MM-DD" in capsys.readouterr().err
+    with Store.from_env() as db:
+        assert db.get_network(net.id).name == "Netwerk" and db.meetings(net.id) == []
