@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from . import activities as acts
@@ -35,6 +36,7 @@ from .network import MIN_GROUP, dutch_date, format_mean, rating_figure
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = REPO_ROOT / "notebooks" / "verslag.ipynb"
+WARM_CODE = "import ztmo.report as _r; _r.warm()"
 NO_IDEAS = ("Deze bijeenkomst had geen ideeënmuur en geen vlaggen 'moeten, kunnen, willen, "
             "durven': die opdrachten zitten nog niet in de leeromgeving.")
 PRIVACY = ("In dit verslag staan geen namen en geen bijnamen, en geen antwoorden die de trainer "
@@ -55,7 +57,8 @@ class Html(str):
 
 
 def warm() -> None:
-    """Import and load what the report needs (run in the kernel while it starts)."""
+    """Import and load what any report needs, whatever the session (run in the report's
+    kernel while the renderer loads Papermill and nbconvert)."""
     from .content import load_guide
     from .preferences import load_scan
     from .store import Store  # noqa: F401 - the import is the point
@@ -63,6 +66,15 @@ def warm() -> None:
     load_guide()
     load_scan()
     acts.registry()
+    region_figures()
+
+
+@lru_cache(maxsize=1)
+def region_figures():
+    """The CBS figures (read once per process: they do not change during a render)."""
+    from . import figures as fig
+
+    return fig.load()
 
 
 # --- the parts of the report ------------------------------------------------------------------
@@ -325,12 +337,11 @@ class Report:
         if not self.ctx.network.region_code:
             return Html('<p class="ztmo-missing">Het leernetwerk hoort niet bij één jeugdregio, '
                         "dus hier staan geen regiocijfers.</p>")
-        from . import figures as fig
         from .network import region_html
         from .regions import get_region
 
         region = get_region(self.ctx.network.region_code)
-        figures = fig.load()
+        figures = region_figures()
         markup, sources = region_html(region, figures.frame, figures.notices)
         for line in sources:
             self.ctx.source(line)
@@ -463,95 +474,129 @@ def _write_atomic(target: Path, data: bytes) -> None:
 def render(code: str, out: Path | None = None, *, store=None, pdf: bool = True,
            force: bool = False, notebook: Path | None = None) -> Rendered:
     """Make (or reuse) the report of session ``code`` in ``out``; UnknownSession for an
-    unknown code, ReportError when the page cannot be made."""
-    started = time.monotonic()
-    if store is None:
-        from .store import Store
+    unknown code, ReportError when the page cannot be made.
 
-        store = Store.from_env()
-    session = store.get_session(code)  # UnknownSession: a Dutch message
-    code = session.code
-    notebook = Path(notebook or NOTEBOOK)
-    out = Path(out or default_output()).expanduser().resolve()
+    The kernel is started first and the tools load in a thread, so both are under way
+    while the session is checked; if the report turns out to be up to date, the kernel
+    goes unused (it costs the other core a second, the trainer nothing).
+    """
+    started = time.monotonic()
+    env = dict(os.environ)
+    if store is not None:
+        env["ZTMO_DATABASE_URL"] = store.url  # the kernel reads the same database
+    kernel = _ReportKernel(env)
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        lock = _Lock(out / f".verslag-{code}.lock")
-        lock.path.touch()
-    except OSError as exc:
-        raise ReportError(f"In de map {out} kunnen we niet schrijven ({exc.strerror or exc}). "
-                          "Kies met --uit een map waarin je mag schrijven.") from exc
-    target = report_file(out, code)
-    manifest = out / f".verslag-{code}.json"
-    with lock:
-        fingerprint, notes = _fingerprint(store, code, notebook)
         try:
-            made = json.loads(manifest.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            made = {}
-        reused = (not force and made.get("invoer") == fingerprint and target.is_file())
-        pdf_path = out / f"verslag-{code}.pdf"
-        if not reused:
-            markup = _execute(notebook, code, store.url, session.name)
-            _write_atomic(target, markup.encode("utf-8"))
-            pdf_path.unlink(missing_ok=True)  # it belonged to the report before this one
-            made = {"invoer": fingerprint, "sessie": code, "pdf": ""}
-        if pdf and (made.get("pdf") != fingerprint or not pdf_path.is_file()):
-            problem = print_pdf(target, pdf_path)
-            if problem:
-                notes.append(f"Geen PDF gemaakt: {problem}")
-            else:
-                made["pdf"] = fingerprint
-        if not reused or pdf:
-            _write_atomic(manifest, json.dumps(made).encode("utf-8"))
+            kernel.spawn()
+        except Exception as exc:  # no kernel spec, no memory: say it before anything else
+            raise ReportError("De Python-kernel voor het verslag startte niet. Kijk of de "
+                              "leeromgeving goed is geïnstalleerd (make install).") from exc
+        tools = _Tools()  # after the spawn: both import jupyter_client
+        if store is None:
+            from .store import Store
+
+            store = Store.from_env()
+        session = store.get_session(code)  # UnknownSession: a Dutch message
+        code = session.code
+        notebook = Path(notebook or NOTEBOOK)
+        out = Path(out or default_output()).expanduser().resolve()
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            lock = _Lock(out / f".verslag-{code}.lock")
+            lock.path.touch()
+        except OSError as exc:
+            raise ReportError(f"In de map {out} kunnen we niet schrijven "
+                              f"({exc.strerror or exc}). Kies met --uit een map waarin je mag "
+                              "schrijven.") from exc
+        target = report_file(out, code)
+        manifest = out / f".verslag-{code}.json"
+        with lock:
+            fingerprint, notes = _fingerprint(store, code, notebook)
+            try:
+                made = json.loads(manifest.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                made = {}
+            reused = (not force and made.get("invoer") == fingerprint and target.is_file())
+            pdf_path = out / f"verslag-{code}.pdf"
+            if not reused:
+                markup = _execute(kernel, tools, notebook, code, session.name)
+                _write_atomic(target, markup.encode("utf-8"))
+                pdf_path.unlink(missing_ok=True)  # it belonged to the report before this one
+                made = {"invoer": fingerprint, "sessie": code, "pdf": ""}
+            kernel.shutdown()
+            if pdf and (made.get("pdf") != fingerprint or not pdf_path.is_file()):
+                problem = print_pdf(target, pdf_path)
+                if problem:
+                    notes.append(f"Geen PDF gemaakt: {problem}")
+                else:
+                    made["pdf"] = fingerprint
+            if not reused or pdf:
+                _write_atomic(manifest, json.dumps(made).encode("utf-8"))
+    finally:
+        kernel.shutdown()
     shown_pdf = pdf_path if pdf and made.get("pdf") == fingerprint else None
     return Rendered(target, shown_pdf, notes, reused, time.monotonic() - started)
 
 
-def _execute(notebook: Path, code: str, url: str, name: str) -> str:
-    """Papermill runs the notebook on a kernel that starts while we load our tools; the
-    result becomes a checked static page."""
-    import threading
+class _Tools:
+    """Papermill, our engine and our nbconvert exporter, loaded in a thread of their own."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._load, name="ztmo-verslag-tools",
+                                       daemon=True)
+        self.thread.start()
+
+    def _load(self) -> None:
+        import sys
+
+        # nbformat imports jsonschema, which builds the rfc3987-syntax grammar on import (0.8 s
+        # here) for the "iri" format, which notebook validation never uses. This process only
+        # renders a report, so leave that checker out (DESIGN.md, "known costs").
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+        try:
+            import papermill  # noqa: F401 - the import is the point
+
+            from .editions import html
+            from .editions import warm as _engine  # noqa: F401 - registers our engine
+
+            html.exporter()
+        except BaseException as exc:  # noqa: BLE001 - reported by ready()
+            self.error = exc
+
+    def ready(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise ReportError("Papermill of nbconvert kon niet worden geladen. Kijk of de "
+                              "leeromgeving goed is geïnstalleerd.") from self.error
+
+
+def _execute(kernel, tools: _Tools, notebook: Path, code: str, name: str) -> str:
+    """Papermill runs the notebook on the kernel started for it; the result becomes a
+    checked static page."""
+    try:
+        kernel.ready()
+    except Exception as exc:  # no kernel: not installed, no memory, or it hangs
+        raise ReportError("De Python-kernel voor het verslag startte niet. Kijk of de "
+                          "leeromgeving goed is geïnstalleerd (make install).") from exc
+    tools.ready()
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
 
     from .editions import html
+    from .editions.warm import CELL_TIMEOUT, ENGINE, KERNEL_NAME, STARTUP_TIMEOUT
 
-    tools: dict[str, object] = {}
-
-    def load_tools() -> None:
-        import papermill  # noqa: F401 - loaded here, beside the kernel starting
-
-        from .editions import warm  # noqa: F401 - registers our Papermill engine
-
-        html.exporter()
-        tools["ok"] = True
-
-    loader = threading.Thread(target=load_tools, name="ztmo-verslag-tools", daemon=True)
-    loader.start()
-    kernel = _report_kernel(dict(os.environ, ZTMO_DATABASE_URL=url))
     try:
-        try:
-            kernel.start()
-        except Exception as exc:  # no kernel: not installed, no memory, or it hangs
-            raise ReportError("De Python-kernel voor het verslag startte niet. Kijk of de "
-                              "leeromgeving goed is geïnstalleerd (make install).") from exc
-        loader.join()
-        if not tools:
-            raise ReportError("Papermill of nbconvert kon niet worden geladen.")
-        import papermill as pm
-        from papermill.exceptions import PapermillExecutionError
-
-        from .editions.warm import CELL_TIMEOUT, ENGINE, KERNEL_NAME, STARTUP_TIMEOUT
-
-        try:
-            nb = pm.execute_notebook(str(notebook), None, parameters={"sessie": code},
-                                     engine_name=ENGINE, kernel_name=KERNEL_NAME,
-                                     progress_bar=False, request_save_on_cell_execute=False,
-                                     warm=kernel, execution_timeout=CELL_TIMEOUT,
-                                     start_timeout=STARTUP_TIMEOUT)
-        except PapermillExecutionError as exc:
-            raise ReportError(f"De notebook van het verslag gaf een fout: {exc.ename}: "
-                              f"{exc.evalue}") from exc
-    finally:
-        kernel.shutdown()
+        nb = pm.execute_notebook(str(notebook), None, parameters={"sessie": code},
+                                 engine_name=ENGINE, kernel_name=KERNEL_NAME, progress_bar=False,
+                                 request_save_on_cell_execute=False, warm=kernel.warm,
+                                 execution_timeout=CELL_TIMEOUT, start_timeout=STARTUP_TIMEOUT)
+    except PapermillExecutionError as exc:
+        raise ReportError(f"De notebook van het verslag gaf een fout: {exc.ename}: "
+                          f"{exc.evalue}") from exc
+    kernel.shutdown()
     bar = (f"<span>Zo thuis mogelijk opgroeien · verslag</span>"
            f"<span>Gemaakt op {esc(dutch_date(local_date()))}</span>")
     markup = html.to_html(nb, f"Verslag: {name}", bar,
@@ -563,40 +608,55 @@ def _execute(notebook: Path, code: str, url: str, name: str) -> str:
     return markup
 
 
-def _report_kernel(env: dict[str, str]):
-    """A kernel for one report (the class is made here: importing this module must not
-    load Papermill, the notebook itself imports it)."""
+class _ReportKernel:
+    """A kernel for one report, with our database in its environment. `spawn` starts the
+    process at once and needs only jupyter_client; the kernel loads what any report needs
+    (`warm`, far less than the editions' warm-up) while it boots, beside the renderer
+    loading Papermill. `ready` waits for it, and the editions' warm kernel takes over."""
 
-    from .editions.warm import STARTUP_TIMEOUT, WarmKernel
+    def __init__(self, env: dict[str, str]):
+        self.env = env
+        self.km = None
+        self.warm = None  # editions.warm.WarmKernel, once ready
 
-    class ReportKernel(WarmKernel):
-        """A kernel for one report: our database in its environment, the report's modules
-        imported as it starts (the editions' warm-up would load far more than we need)."""
+    def spawn(self) -> None:
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
 
-        def __init__(self, env: dict[str, str]):
-            super().__init__()
-            self.env = env
+        self.km = AsyncKernelManager(kernel_name="python3")
+        with open(os.devnull, "ab") as sink:
+            run_sync(self.km.start_kernel)(
+                env=self.env, stdout=sink, stderr=sink,
+                extra_arguments=["--HistoryManager.hist_file=:memory:",
+                                 f"--IPKernelApp.exec_lines={[WARM_CODE]!r}"])
 
-        def start(self) -> None:
-            from jupyter_client.manager import AsyncKernelManager
+    def ready(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        from .editions.warm import STARTUP_TIMEOUT, WarmKernel
+
+        self.warm = WarmKernel()
+        self.warm.km = self.km
+        try:
+            self.warm.kc = self.km.client()
+            self.warm.kc.start_channels()
+            run_sync(self.warm.kc.wait_for_ready)(timeout=STARTUP_TIMEOUT)
+            self.warm.kc.allow_stdin = False
+        except BaseException:
+            self.shutdown()
+            raise
+
+    def shutdown(self) -> None:
+        if self.warm is not None:
+            self.warm.shutdown()
+        elif self.km is not None:
             from jupyter_core.utils import run_sync
 
-            self.km = AsyncKernelManager(kernel_name=self.kernel_name)
-            with open(os.devnull, "ab") as sink:
-                run_sync(self.km.start_kernel)(
-                    env=self.env, stdout=sink, stderr=sink,
-                    extra_arguments=["--HistoryManager.hist_file=:memory:"])
             try:
-                self.kc = self.km.client()
-                self.kc.start_channels()
-                run_sync(self.kc.wait_for_ready)(timeout=STARTUP_TIMEOUT)
-                self.kc.allow_stdin = False
-                self.run("import ztmo.report as _r; _r.warm()", timeout=STARTUP_TIMEOUT)
-            except BaseException:
-                self.shutdown()
-                raise
-
-    return ReportKernel(env)
+                run_sync(self.km.shutdown_kernel)(now=True)
+            except Exception:  # noqa: BLE001, S110 - already gone
+                pass
+        self.km = self.warm = None
 
 
 # --- PDF --------------------------------------------------------------------------------------
