@@ -355,3 +355,19 @@ def test_a_wrong_network_key_or_date_changes_nothing(data_dir, capsys):
     assert stop.value.code == 2 and "JJJJ-MM-DD" in capsys.readouterr().err
     with Store.from_env() as db:
         assert db.get_network(net.id).name == "Netwerk" and db.meetings(net.id) == []
+
+
+def test_a_preheated_kernel_builds_the_page_before_the_request(store, monkeypatch):  # noqa: F811
+    """Reading the address there would wait for the request: the page must come first."""
+    import threading
+
+    from ztmo.params import Params
+    from ztmo.ui.network import NetworkPage
+
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    built: list = []
+    worker = threading.Thread(target=lambda: built.append(NetworkPage(load_guide(), Params())),
+                              daemon=True)
+    worker.start()
+    worker.join(20)
+    assert built and with_class(built[0].root, "ztmo-network-open")

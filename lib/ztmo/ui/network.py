@@ -24,7 +24,7 @@ import ipywidgets as w
 from .. import network as netview
 from ..content import Guide, load_guide
 from ..errors import ZtmoError
-from ..params import MAX_LEN, Params, query_string
+from ..params import MAX_LEN, Params, in_preheated_kernel, query_string
 from .base import app_root, error_box, esc, guarded, html_block, launch
 from .session import Live, shared_store
 
@@ -69,7 +69,11 @@ class NetworkPage:
         self.body = w.VBox([], layout=w.Layout(width="100%"))
         self.root = app_root([html_block(f"<style>{ROOM_CSS}</style>"), self.notices,
                               self.body], "ztmo-network")
+        # In a preheated kernel the first build comes before the request: the address is
+        # read only when the real parameters arrive (reading it now would wait for them).
+        self.real = not in_preheated_kernel()
         self.set_params(params)
+        self.real = True
 
     # --- which page ------------------------------------------------------------------------
     def set_params(self, params: Params) -> None:
@@ -84,7 +88,7 @@ class NetworkPage:
             if params.sessie:
                 self.body.children = self._meeting(params.sessie, params.sleutel)
                 return
-            network = _network_param(self.netwerk)
+            network = _network_param(self.netwerk) if self.real else self.netwerk
             if network and params.sleutel:
                 self.body.children = self._overview(network, params.sleutel)
                 return
