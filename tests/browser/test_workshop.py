@@ -19,7 +19,7 @@ from tests.browser.test_apps import READY, open_app
 
 pytestmark = pytest.mark.browser
 
-LIVE = 10_000  # ms: a change reaches another screen (a busy 2-core machine, 8 browsers)
+LIVE = 20_000  # ms: a change reaches another screen (a busy 2-core machine, 8 browsers)
 PILLAR = "allerliefst_thuis"
 # What each participant does on the five guidelines of pillar 1: a score, "?" (weet ik
 # niet) or None (skipped). The steps below produce exactly these final answers.
@@ -122,7 +122,7 @@ def test_a_workshop_rehearsal(browser, server):
     open_app(trainer.page, server, "trainer.ipynb")
     trainer.page.locator(".ztmo-session-name input").fill("Maandagochtend")
     trainer.page.locator("button.ztmo-session-new").click()
-    code = trainer.page.locator(".ztmo-session-code").inner_text(timeout=LIVE).strip()
+    code = trainer.page.locator(".ztmo-session-code-small").inner_text(timeout=LIVE).strip()
     join_link = f"sessie={code}"  # what the QR code holds
 
     people = {name: phone(browser, server) for name in PLAN if name != "late"}
