@@ -64,6 +64,9 @@ bench: install-test
 	$(PY) benchmarks/live.py
 	$(PY) benchmarks/editions.py
 	$(PY) benchmarks/report.py
+	$(PY) benchmarks/burst.py
+	$(PY) benchmarks/walk.py
+	$(PY) benchmarks/pacing.py
 
 data: install
 	$(PY) scripts/derive_data.py
