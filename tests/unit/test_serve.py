@@ -317,4 +317,9 @@ def test_kernel_ceiling_refuses_pages_and_makes_pool_refills_wait(monkeypatch):
         with pytest.raises(ServerBusy):
             await km.start_kernel(**pool_env)
 
-    asyncio.run(scenario())
+    # In its own thread: in a full run the session's Playwright browser keeps an event loop
+    # running in this one, and asyncio.run() refuses to start a second.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result(timeout=60)
