@@ -12,6 +12,7 @@ Voila builds its pooling manager on top of this class
 from __future__ import annotations
 
 import asyncio
+import time
 
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from traitlets import Float, Integer
@@ -26,8 +27,24 @@ class ServerBusy(RuntimeError):
 class CappedKernelManager(AsyncMappingKernelManager):
     max_kernels = Integer(0, config=True, help="Most kernels at once (0: no ceiling).")
     slot_wait = Float(1.0, config=True, help="Seconds between looks for a free place.")
+    refill_quiet = Float(5.0, config=True, help=(
+        "A pool refill waits until no page was asked for during this many seconds, so "
+        "a group arriving at once does not share the CPU with the kernels that replace "
+        "theirs (0: refill at once)."))
+    refill_max_wait = Float(90.0, config=True, help="Longest wait of a refill for quiet.")
 
     _stopping = False
+    _last_demand = float("-inf")
+
+    def note_demand(self) -> None:
+        """A page was asked for (our page handler calls this)."""
+        self._last_demand = time.monotonic()
+
+    async def _wait_for_quiet(self) -> None:
+        start = time.monotonic()
+        while (not self._stopping and time.monotonic() - start < self.refill_max_wait
+               and time.monotonic() - self._last_demand < self.refill_quiet):
+            await asyncio.sleep(min(0.5, self.refill_quiet))
 
     def live_kernel_ids(self) -> set[str]:
         """Kernels that run or are starting (a failed start leaves a done task: not counted)."""
@@ -41,6 +58,8 @@ class CappedKernelManager(AsyncMappingKernelManager):
         # The check and the registration in _pending_kernels happen without an await in
         # between, so two pages at the same moment cannot both take the last place.
         preheat = (kwargs.get("env") or {}).get(PREHEAT_ENV) == "True"
+        if preheat:
+            await self._wait_for_quiet()
         while not self.has_room():
             if not preheat or self._stopping:
                 raise ServerBusy("kernel ceiling reached")

@@ -3,7 +3,7 @@
 Order: a value injected by Papermill (or typed in the parameters cell), else the
 Voila URL query string (``?regio=...&sessie=...``), else the default. In a
 preheated Voila kernel the query string only exists after the page is requested,
-so we wait for it there (``voila.utils.wait_for_request``).
+so we wait for it there (``ztmo.request.wait_for_request``).
 """
 
 from __future__ import annotations
@@ -62,9 +62,9 @@ def in_edition() -> bool:
 def query_string() -> str:
     """The Voila request's query string, or "" outside Voila (Papermill, Lab)."""
     if in_preheated_kernel():
-        from voila.utils import get_query_string
+        from .request import wait_for_request
 
-        return get_query_string() or ""
+        wait_for_request()
     return os.environ.get("QUERY_STRING", "")
 
 

@@ -153,6 +153,7 @@ class AppHandler(DutchErrors, TornadoVoilaHandler):
         if notebook is None:
             raise tornado.web.HTTPError(404)
         km = self.kernel_manager
+        km.note_demand()
         if not km.has_room() and not ready_in_pool(km, notebook):
             self.log.warning("Kernel ceiling (%s) reached: %s gets the busy page",
                              km.max_kernels, notebook)

@@ -323,3 +323,50 @@ def test_kernel_ceiling_refuses_pages_and_makes_pool_refills_wait(monkeypatch):
 
     with ThreadPoolExecutor(1) as pool:
         pool.submit(asyncio.run, scenario()).result(timeout=60)
+
+
+def test_pool_refills_wait_until_the_arrivals_are_over(monkeypatch):
+    """A group arriving at once: the kernels that replace theirs start after the burst."""
+    import asyncio
+    import time
+
+    from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+    from ztmo.kernelcap import CappedKernelManager
+
+    started: list[tuple[str, float]] = []
+
+    async def fake_start(self, *args, **kwargs):
+        kid = f"k{len(started)}"
+        started.append((kwargs["env"]["VOILA_PREHEAT"], time.monotonic()))
+        self._kernels[kid] = object()
+        return kid
+
+    monkeypatch.setattr(AsyncMappingKernelManager, "start_kernel", fake_start)
+    km = CappedKernelManager(max_kernels=0, refill_quiet=0.3, refill_max_wait=5)
+    pool_env = {"env": {"VOILA_PREHEAT": "True"}}
+
+    async def scenario():
+        await km.start_kernel(**pool_env)  # the first fill: nobody asked yet, no wait
+        assert len(started) == 1
+        t0 = time.monotonic()
+        refill = asyncio.ensure_future(km.start_kernel(**pool_env))
+        for _ in range(5):  # pages keep arriving every 0.1 s
+            km.note_demand()
+            await asyncio.sleep(0.1)
+        assert not refill.done()
+        last = km._last_demand
+        await asyncio.wait_for(refill, 2)
+        assert started[-1][1] - last >= 0.3 - 0.02  # only after 0.3 s of quiet
+        await km.start_kernel(env={"VOILA_PREHEAT": "False"})  # a page's own kernel: no wait
+        assert started[-1][1] - t0 < 2
+        km2 = CappedKernelManager(max_kernels=0, refill_quiet=10, refill_max_wait=0.2)
+        km2.note_demand()
+        t1 = time.monotonic()
+        await km2.start_kernel(**pool_env)  # never waits longer than refill_max_wait
+        assert 0.2 - 0.02 <= time.monotonic() - t1 < 2
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, scenario()).result(timeout=60)

@@ -169,6 +169,12 @@ class Store:
     def close(self) -> None:
         self._engine.dispose()
 
+    def warm_up(self) -> None:
+        """Load the database driver, open a connection and check the schema now, so that
+        the first real question is fast (a preheated kernel does this before its page is
+        asked for)."""
+        self._ensure_schema()
+
     # -- sessions ---------------------------------------------------------------------
 
     def create_session(self, name: str) -> Session:

@@ -50,6 +50,7 @@ class Journey:
         self.identity, self.bridge = page_channel(self._on_bridge)
         self.notices = w.VBox([])
         self.menu = html_block("", "ztmo-menu")
+        self.anchor = html_block("")  # where the page scrolls to when the view changes
         self.stage = w.VBox([], layout=w.Layout(width="100%"))
         self.stage.add_class("ztmo-stage")
         self.root = app_root([self.identity, self.bridge, self.notices, self.menu, self.stage],
@@ -128,7 +129,9 @@ class Journey:
             view.set_params(self._params_for(step))
         self.stale.discard(step)
         self.step = step
-        self.stage.children = (html_block(_anchor(step)), view.root)
+        self.anchor.value = _anchor(step)
+        if tuple(self.stage.children) != (self.anchor, view.root):
+            self.stage.children = (self.anchor, view.root)
         self.menu.value = self._menu_html()
         self._write_identity()
 

@@ -136,7 +136,25 @@ class StartPage:
         )
 
     def _join_form(self, link: SessionLink | None) -> tuple[w.Widget, ...]:
-        code = w.Text(value=link.code if link else "", placeholder="Bijvoorbeeld K7MP3X",
+        """The join form, built once and updated after that: a preheated kernel builds it
+        before its page is asked for, so an arrival only fills in the code."""
+        form = getattr(self, "_form", None)
+        if form is None:
+            form = self._form = self._build_join_form()
+        heading, code, status = form[0], form[1], form[4]
+        title = (f"Doe mee met de sessie {esc(link.name)}" if link
+                 else "Doe je mee met een groepssessie?")
+        heading.value = (f"<h3>{title}</h3><p>Vul de code in die de trainer laat zien. Je "
+                         "antwoorden komen dan samen met die van de groep, zonder je naam. De "
+                         "groep en het scherm van de trainer zien wat je schrijft.</p>"
+                         f'<p class="ztmo-privacy">{esc(NICKNAME_HINT)} {esc(PRIVACY)}</p>')
+        if link:
+            code.value = link.code
+        status.children = ()
+        return form
+
+    def _build_join_form(self) -> tuple[w.Widget, ...]:
+        code = w.Text(value="", placeholder="Bijvoorbeeld K7MP3X",
                       description="Code", layout=w.Layout(width="100%", max_width="20rem"))
         code.add_class("ztmo-join-code")
         nickname = w.Text(placeholder="Bijvoorbeeld: Zonnebloem", description="Bijnaam",
@@ -151,14 +169,8 @@ class StartPage:
             self.on_join(join(self.params, code.value, nickname.value.strip() or None))
 
         button.on_click(guarded(submit, lambda box: setattr(status, "children", (box,)), "meedoen"))
-        heading = (f"Doe mee met de sessie {esc(link.name)}" if link
-                   else "Doe je mee met een groepssessie?")
         return (
-            html_block(f"<h3>{heading}</h3><p>Vul de code in die de trainer laat zien. Je "
-                       "antwoorden komen dan samen met die van de groep, zonder je naam. De groep "
-                       "en het scherm van de trainer zien wat je schrijft.</p>"
-                       f'<p class="ztmo-privacy">{esc(NICKNAME_HINT)} {esc(PRIVACY)}</p>'),
-            code, nickname, button, status,
+            html_block(""), code, nickname, button, status,
             html_block('<p class="ztmo-source">Geen code? Je kunt ook zonder sessie verder. Wat '
                        "je dan invult, blijft alleen op dit scherm en wordt niet bewaard.</p>"),
         )

@@ -1,0 +1,89 @@
+"""A preheated kernel reads its page request from a real websocket, as Voila sends it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+
+import pytest
+from websockets.sync.server import serve
+
+from ztmo import request
+
+
+@pytest.fixture()
+def fresh(monkeypatch):
+    monkeypatch.setattr(request, "_received", None)
+    for key in request.REQUEST_VARIABLES:  # set, then delete: undone at the end either way
+        monkeypatch.setenv(key, "")
+        monkeypatch.delenv(key)
+    return monkeypatch
+
+
+def _voila_like_server(message: str):
+    """A websocket server on a free port that answers /voila/query/<id> with one message,
+    as Voila's RequestInfoSocketHandler does; records the paths asked for."""
+    paths: list[str] = []
+
+    def handler(ws):
+        paths.append(ws.request.path)
+        ws.send(message)
+
+    server = serve(handler, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, server.socket.getsockname()[1], paths
+
+
+def test_url_is_built_as_voila_builds_it():
+    env = {"VOILA_PREHEAT": "True", "VOILA_KERNEL_ID": "abc", "VOILA_APP_PORT": "9000",
+           "VOILA_SERVER_URL": "/sub/"}
+    assert request.request_url(env) == "ws://127.0.0.1:9000/sub/voila/query/abc"
+    env["VOILA_WS_BASE_URL"] = "/ws/"
+    assert request.request_url(env) == "ws://127.0.0.1:9000/ws/voila/query/abc"
+    assert request.request_url({"VOILA_KERNEL_ID": "abc"}) is None  # not preheated
+
+
+def test_only_request_variables_are_taken():
+    raw = json.dumps({"QUERY_STRING": "sessie=AB12CD", "PATH": "/evil", "SERVER_PORT": 1})
+    assert request.parse_message(raw) == {"QUERY_STRING": "sessie=AB12CD"}
+    assert request.parse_message("geen json") == {}
+    assert request.parse_message("[1, 2]") == {}
+
+
+def test_waits_for_the_request_and_sets_the_environment(fresh):
+    message = json.dumps({"QUERY_STRING": "sessie=AB12CD&stap=scan", "PATH_INFO": "/x"})
+    server, port, paths = _voila_like_server(message)
+    try:
+        fresh.setenv("VOILA_PREHEAT", "True")
+        fresh.setenv("VOILA_KERNEL_ID", "k-1")
+        fresh.setenv("VOILA_APP_PORT", str(port))
+        fresh.setenv("VOILA_SERVER_URL", "/")
+        from ztmo.params import query_string, resolve
+
+        assert query_string() == "sessie=AB12CD&stap=scan"
+        assert resolve().sessie == "AB12CD" and resolve().stap == "scan"
+        assert paths == ["/voila/query/k-1"]  # asked once, then remembered
+    finally:
+        server.shutdown()
+
+
+def test_a_server_that_is_gone_gives_a_bare_address(fresh):
+    server, port, _ = _voila_like_server("{}")
+    server.shutdown()
+    fresh.setattr(request, "CONNECT_TRIES", 2)
+    fresh.setattr(request, "CONNECT_PAUSE", 0.01)
+    fresh.setenv("VOILA_PREHEAT", "True")
+    fresh.setenv("VOILA_KERNEL_ID", "k-2")
+    fresh.setenv("VOILA_APP_PORT", str(port))
+    assert request.wait_for_request() == {}
+
+
+def test_the_kernel_side_does_not_import_voila():
+    code = ("import sys, ztmo.request, ztmo.params, ztmo.ui.journey\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('voila', 'jupyter_server', 'jupyterlab_server')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"
