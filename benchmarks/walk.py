@@ -287,10 +287,10 @@ def kernel_steps(chart_env: dict[str, str]) -> list[tuple[str, float, float, str
             if cell["cell_type"] == "code":
                 run("".join(cell["source"]))
         note("+ index.ipynb run (start view)")
-        run("import voila.utils")
-        note("+ import voila.utils (as preheated)")
-        run("from ztmo.ui.session import shared_store\nshared_store()")
-        note("+ the store opened (as when joined)")
+        run("import websockets.sync.client")
+        note("+ import websockets.sync.client (as preheated: ztmo.request)")
+        run("from ztmo.ui.base import warm_up\nwarm_up()")
+        note("+ the store opened (as preheated, before the request)")
         run("from ztmo.ui.journey import Journey\nfrom ztmo.content import load_guide\n"
             "from ztmo.params import resolve\n_j = Journey(load_guide(), resolve())")
         note("+ a Journey object to drive views")
@@ -333,7 +333,7 @@ def main() -> int:
         stopped = stop_server(server)
     walked = time.monotonic() - began
     imports = {m: importtime(m) for m in ("ztmo.ui.journey", "ipywidgets", "ztmo.store",
-                                          "sqlalchemy", "voila.utils")}
+                                          "sqlalchemy", "websockets.sync.client")}
 
     print("ZTMO walk benchmark (one run, this machine: "
           f"{os.cpu_count()} cores, one Chromium, {n} participants in contexts of their own)")

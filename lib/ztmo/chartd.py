@@ -35,7 +35,43 @@ def draw(name: str, kwargs: dict) -> str:
     """Build the named chart and render it to SVG, in this process."""
     from . import charts
 
+    if name in PAGES:
+        return PAGES[name](**kwargs)
     return charts.to_svg(_charts()[name](**kwargs))
+
+
+def _data_stamp() -> tuple:
+    """When the figures' files last changed: a cached page is drawn again after that."""
+    from .paths import data_dir
+
+    stamp = []
+    for folder in ("figures", "lokaal", "regions"):
+        path = data_dir() / folder
+        if path.is_dir():
+            stamp += [(p.name, p.stat().st_mtime_ns) for p in sorted(path.iterdir())
+                      if p.is_file()]
+    return tuple(stamp)
+
+
+_pages: dict[tuple, str] = {}
+
+
+def region_body(code: str) -> str:
+    """A region's figures page (without its link back), drawn once per region and data
+    version for every kernel of the server: the kernels then need no pandas."""
+    from .regions import get_region
+    from .ui import region as page
+
+    region = get_region(code)
+    key = (region.code, _data_stamp())
+    if key not in _pages:
+        if len(_pages) > 100:
+            _pages.clear()
+        _pages[key] = page.region_body(page.load_sources(), region)
+    return _pages[key]
+
+
+PAGES = {"region_body": region_body}
 
 
 def request(name: str, kwargs: dict, env: dict[str, str] | None = None) -> str | None:
@@ -81,6 +117,7 @@ def serve(address: str, key: str, parent: int) -> None:
             threading.Event().wait(2)
 
     threading.Thread(target=watch_parent, daemon=True).start()
+    os.environ.pop(ENV_ADDRESS, None)  # this process draws itself: never ask itself
     draw("ratings", {"rows": [("warm-up", 3)], "question": "", "labels": {3: "x"}})
     lock = threading.Lock()
     with Listener(address, family="AF_UNIX", authkey=key.encode()) as listener:

@@ -53,3 +53,29 @@ def test_a_kernel_using_the_worker_never_loads_altair_or_vl_convert(worker):
     out = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, **worker),
                          capture_output=True, text=True, timeout=60, check=False)
     assert out.stdout.split() == ["<svg", "False", "False"]
+
+
+def test_the_worker_draws_a_region_page_as_the_kernel_would(worker):
+    from ztmo.regions import get_region
+    from ztmo.ui import region
+
+    same = re.compile(r"clip\d+")
+    shared = chartd.request("region_body", {"code": "JZ38"}, env=worker)
+    here = region.region_body(region.load_sources(), get_region("JZ38"))
+    assert shared is not None and same.sub("clip", shared) == same.sub("clip", here)
+    assert chartd.request("region_body", {"code": "JZ99"}, env=worker) is None  # unknown
+
+
+def test_a_participant_kernel_shows_its_region_without_pandas(worker):
+    """The journey's region step in a server's kernel: the page comes from the shared
+    renderer, so the kernel never imports pandas (about 45 MB each)."""
+    code = ("import sys\n"
+            "from ztmo.params import Params\n"
+            "from ztmo.ui.region import RegionApp\n"
+            "app = RegionApp(Params(regio='Twente', regio_code='JZ38', sessie='AB12CD'))\n"
+            "page = app.page.value\n"
+            "print('pandas' in sys.modules, 'Twente' in page, 'sessie=AB12CD' in page,\n"
+            "      page.count('<svg') > 0)")
+    out = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, **worker),
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert out.stdout.split() == ["False", "True", "True", "True"], out.stderr[-2000:]

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from .. import figures as fig
 from ..errors import ZtmoError
 from ..params import Params, in_edition
 from ..regions import Region, get_region, load_regions
@@ -30,6 +29,19 @@ OWN_ORDER = ("jhmv_totaal", *FORMS, "jhzv_totaal", "jh_totaal", "jh_in_natura_to
              "jh_pgb", "jhzv_wijkteam", "jhzv_niet_wijkteam", "jb_totaal", "jb_ots",
              "jb_voogdij", "jr_totaal", "jz_totaal", "jz_in_natura_totaal")
 MUNICIPAL_FIGURES = ("pct_jhmv_van_jeugdhulp", "pct_jeugdhulp_in_natura")
+
+
+class _Figures:
+    """`ztmo.figures` (and so pandas, about 45 MB), imported on first use: a participant's
+    kernel that gets its region page from the server's shared renderer never loads it."""
+
+    def __getattr__(self, name: str):
+        from .. import figures
+
+        return getattr(figures, name)
+
+
+fig = _Figures()
 
 
 @dataclass
@@ -481,14 +493,30 @@ def missing_html(sources: Sources, region: Region) -> str:
 def region_page(sources: Sources, region: Region, params: Params | None = None) -> str:
     """The whole figures page for one region, as HTML."""
     params = params or Params(regio=region.name, regio_code=region.code)
+    return region_body(sources, region) + back_html(params)
+
+
+def region_body(sources: Sources, region: Region) -> str:
+    """The page without its link back: the same for everyone who asks for this region."""
     notices = "".join(error_html(n) for n in sources.notices)
     notices += "".join(refused_html(r) for r in sources.refused_for(region.code))
-    back = f'<p><a href="{href(HERE, START.path, params)}">Terug naar de start</a></p>'
     return "".join([
         notices, header_html(region), overview_html(sources, region), info_html(region),
         map_html(region), own_html(sources, region), municipal_html(sources, region),
         local_html(sources, region), national_html(sources), provinces_html(sources),
-        compare_html(sources, region), missing_html(sources, region), back])
+        compare_html(sources, region), missing_html(sources, region)])
+
+
+def back_html(params: Params) -> str:
+    return f'<p><a href="{href(HERE, START.path, params)}">Terug naar de start</a></p>'
+
+
+def shared_body(code: str) -> str | None:
+    """The region's page body drawn by the server's shared renderer (`ztmo.chartd`), which
+    holds the figures once for all kernels; None without one (the kernel draws it)."""
+    from .. import chartd
+
+    return chartd.request("region_body", {"code": code})
 
 
 # ------------------------------------------------------------------------ the app
@@ -532,12 +560,14 @@ class RegionApp:
         self._shown = code
         try:
             region = get_region(code)
-            if self._sources is None:
-                self._sources = load_sources(local_file=self.local_file)
-            sources = self._sources
             params = Params(regio=region.name, regio_code=region.code, sessie=self.params.sessie,
                             deelnemer=self.params.deelnemer)
-            self.page.value = region_page(sources, region, params)
+            body = None if self.local_file else shared_body(region.code)
+            if body is None:
+                if self._sources is None:
+                    self._sources = load_sources(local_file=self.local_file)
+                body = region_body(self._sources, region)
+            self.page.value = body + back_html(params)
         except ZtmoError as exc:
             self.page.value = error_html(exc)
         except Exception:  # noqa: BLE001 - never a traceback for a participant
