@@ -4,12 +4,13 @@ One real Voila server (our settings, 20 preheated participant apps), one Chromiu
 phone-sized participant pages that joined the session, and the trainer's control panel.
 The trainer sets "Samen" and clicks "Volgende stap" a few times; per click and per page we
 measure the time from the click until that page shows the new step (its address says so
-and the step's view is on screen). Printed: p50/p95/max over all pages and clicks, and
+and the step's view is on screen), noted by the page itself every 25 ms. Printed: p50/p95/max over all pages and clicks, and
 how many pages did not follow within 30 s. Not a test: the figures go in the closing note.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import sys
@@ -72,29 +73,41 @@ def main() -> None:
             trainer.locator(".ztmo-pace-mode button", has_text="Samen").click()
             trainer.locator(".ztmo-current-step", has_text="iedereen volgt jou").wait_for(
                 timeout=30_000)
-            times: list[float] = []
+            time.sleep(2)  # the room answers the start question before the first click
+            watch = ("(steps) => { window.__seen = {}; const views = %s;"
+                     " setInterval(() => { const s = new URLSearchParams(location.search)"
+                     ".get('stap'); if (s && !(s in window.__seen) && views[s] &&"
+                     " document.querySelector('.ztmo-stage ' + views[s]))"
+                     " window.__seen[s] = Date.now(); }, 25); }") % json.dumps(VIEW)
+            for page in pages:
+                page.evaluate(watch, STEPS)
+            times: dict[str, list[float]] = {}
             missed = 0
             for step in STEPS:
                 trainer.locator("button.ztmo-next-step").click()
-                began = time.monotonic()
+                clicked = time.time() * 1000  # the pages' Date.now() runs on this clock
                 for page in pages:
                     try:
-                        page.wait_for_function(
-                            f"() => new URLSearchParams(location.search).get('stap') === "
-                            f"'{step}' && document.querySelector('.ztmo-stage {VIEW[step]}')",
-                            timeout=30_000, polling=50)
-                        times.append(time.monotonic() - began)
+                        page.wait_for_function(f"() => window.__seen && window.__seen['{step}']",
+                                               timeout=30_000, polling=100)
+                        seen = page.evaluate(f"() => window.__seen['{step}']")
+                        times.setdefault(step, []).append(max(0.0, seen - clicked) / 1000)
                     except Exception:  # noqa: BLE001 - counted, not fatal: this is a benchmark
                         missed += 1
+                time.sleep(2)  # the room looks at the new step before the next click
             browser.close()
     finally:
         server.stop()
-    # Pages are checked one after the other, so a later page's time includes the wait for
-    # the earlier ones: these are upper bounds of when each page had followed.
+    # Each page notes (every 25 ms, in the page) when it first shows the step: the time
+    # from the trainer's click to that moment, per page.
+    every = [t for ts in times.values() for t in ts]
     print(f"Volgende stap -> {PAGES} deelnemerspagina's, {len(STEPS)} keer:")
-    if times:
-        print(f"  gevolgd na p50 {statistics.median(times):.2f} s, p95 {pct(times, 0.95):.2f} s, "
-              f"max {max(times):.2f} s (doel: p95 <= 2 s)")
+    for step, ts in times.items():
+        print(f"  {step:<8} p50 {statistics.median(ts):.2f} s, p95 {pct(ts, 0.95):.2f} s, "
+              f"max {max(ts):.2f} s")
+    if every:
+        print(f"  alles: gevolgd na p50 {statistics.median(every):.2f} s, p95 "
+              f"{pct(every, 0.95):.2f} s, max {max(every):.2f} s (doel: p95 <= 2 s)")
     print(f"  niet gevolgd binnen 30 s: {missed}")
 
 

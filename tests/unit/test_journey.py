@@ -147,3 +147,24 @@ def test_when_the_trainer_leads_every_app_follows_the_step(store):  # noqa: F811
         assert app.step == "pijler3"
     late = journey(f"sessie={s.code}&deelnemer={store.join(s.code)}")  # joins late
     assert late.step == "pijler3"
+
+
+def test_while_the_trainer_leads_the_next_step_is_built_ahead(store):  # noqa: F811
+    """"Volgende stap" then only swaps views: no phone builds one at that moment."""
+    from ztmo.presenter import TOGETHER, set_pace, set_run_sheet
+
+    s = store.create_session("Maandag")
+    set_run_sheet(store, s.code, s.trainer_key, ["start", "pijler2", "scan", "duo"])
+    app = journey(f"sessie={s.code}&deelnemer={store.join(s.code)}")
+    assert "pijler2" not in app.views  # on its own pace nothing is built ahead
+    set_pace(store, s.code, s.trainer_key, mode=TOGETHER, step="pijler2")
+    app._tick()
+    assert app.step == "pijler2"
+    assert "scan" in app.views and "pijler1" not in app.views  # the run sheet's next one
+    scan = app.views["scan"]
+    assert not with_class(app.stage, "ztmo-scan")  # built, not shown
+    set_pace(store, s.code, s.trainer_key, step="scan")
+    app._tick()
+    assert app.step == "scan" and app.views["scan"] is scan
+    assert with_class(app.stage, "ztmo-scan")
+    assert "duo" in app.views and app.views["duo"].live is None  # built ahead, not running

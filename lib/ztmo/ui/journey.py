@@ -34,7 +34,7 @@ from .session import HEARTBEAT, open_session, shared_store
 HERE = "index.ipynb"
 _BRIDGE = re.compile(r"^(go|who):([A-Za-z0-9-]{0,32})(?::([A-Za-z0-9]{0,32}))?(?:#\d+)?$")
 MENU = tuple(STEPS)
-FOLLOW_INTERVAL = 1.0  # s: a participant's app follows the trainer's "Volgende stap" this fast
+FOLLOW_INTERVAL = 0.5  # s: a participant's app follows the trainer's "Volgende stap" this fast
 
 
 class Journey:
@@ -59,6 +59,8 @@ class Journey:
         self._beat_thread: threading.Thread | None = None
         self._showing = threading.RLock()  # the page script and the trainer's pace both move
         self.pace_seen = -1
+        self.upcoming = ""  # while the trainer leads: the step that most likely comes next
+        self._last_touch = 0.0
         # A preheated kernel builds the app before the request (and its address) arrives:
         # until then the identity is not real, and the page script must not copy it.
         from ..params import in_preheated_kernel
@@ -192,7 +194,7 @@ class Journey:
 
     # --- following the trainer, and still here ---------------------------------------------
     def _heartbeat(self) -> None:
-        """While joined: follow the trainer's pace each second, and note every half minute
+        """While joined: follow the trainer's pace twice a second, and note every half minute
         that this app is alive (for the duos). One thread per app."""
         if not (self.link and self.link.joined):
             return
@@ -201,35 +203,55 @@ class Journey:
             return
 
         def run() -> None:
-            last_touch = 0.0
             while not self._beat.wait(FOLLOW_INTERVAL):
-                link = self.link
-                if not (link and link.joined):
-                    continue
                 try:
-                    self._follow()
-                    if time.monotonic() - last_touch >= HEARTBEAT:
-                        last_touch = time.monotonic()
-                        shared_store().touch(link.code, link.token)
+                    self._tick()
                 except Exception:  # noqa: BLE001 - the next round tries again
                     log_exception("tempo volgen")
 
         self._beat_thread = threading.Thread(target=run, name="ztmo-heartbeat", daemon=True)
         self._beat_thread.start()
 
+    def _tick(self) -> None:
+        """One round of the heartbeat thread: follow the trainer, build the next step's
+        view ahead (here, never in a click's handler), say "still here" now and then."""
+        link = self.link
+        if not (link and link.joined):
+            return
+        self._follow()
+        if self.upcoming:
+            self.prepare(self.upcoming)
+        if time.monotonic() - self._last_touch >= HEARTBEAT:
+            self._last_touch = time.monotonic()
+            shared_store().touch(link.code, link.token)
+
     def _follow(self, initial: bool = False) -> None:
         """When the trainer leads ("samen"), go to the trainer's step each time it moves."""
-        from ..presenter import TOGETHER, pace
+        from ..presenter import TOGETHER, next_step, pace, run_sheet
 
         link = self.link
         if not (link and link.joined):
             return
-        now = pace(shared_store().state(link.code))
+        state = shared_store().state(link.code)
+        now = pace(state)
         if now.n == self.pace_seen and not initial:
             return
         self.pace_seen = now.n
         if now.mode == TOGETHER and now.step != self.step:
             self.show(now.step)
+        self.upcoming = next_step(run_sheet(state), now.step) if now.mode == TOGETHER else ""
+
+    def prepare(self, step: str) -> None:
+        """Build the view of the step the trainer will most likely choose next, while the
+        group works on this one: when "Volgende stap" comes, the app only swaps views (the
+        page already has the new view's widgets), instead of every phone in the room
+        building one in the same second."""
+        with self._showing:
+            if step in self.views or step not in STEP_KEYS or step == self.step:
+                return
+            view = self.views[step] = self._build(step)
+            _pause(view)
+            self.stale.add(step)
 
 
 def _anchor(step: str) -> str:
