@@ -71,7 +71,14 @@ def region_body(code: str) -> str:
     return _pages[key]
 
 
-PAGES = {"region_body": region_body}
+def word_cloud(words: list, **size) -> str:
+    """A word cloud's SVG for (word, count) pairs (`ztmo.wordcloud`, which needs numpy)."""
+    from . import wordcloud
+
+    return wordcloud.svg([wordcloud.Word(str(t), int(c)) for t, c in words], **size)
+
+
+PAGES = {"region_body": region_body, "word_cloud": word_cloud}
 
 
 def request(name: str, kwargs: dict, env: dict[str, str] | None = None) -> str | None:

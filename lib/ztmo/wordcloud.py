@@ -30,8 +30,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-import numpy as np
-
 from .markup import esc
 
 __all__ = ["STOPWORDS", "Word", "normalise", "svg", "tokens", "words"]
@@ -202,6 +200,8 @@ def _spiral(width: int, height: int) -> np.ndarray:
     (2i + hc, 2j + wc). The spiral is stretched to the canvas (an ellipse, not a circle), so
     the cloud fills a wide canvas instead of growing into a circle.
     """
+    import numpy as np  # here, not at the top: counting words needs no numpy
+
     cols, rows = int(width // CELL), int(height // CELL)
     ys = (height - rows * CELL) / 2 + np.arange(2 * rows + 1) * (CELL / 2)
     xs = (width - cols * CELL) / 2 + np.arange(2 * cols + 1) * (CELL / 2)
@@ -224,6 +224,8 @@ class _Canvas:
         self.cols, self.rows = int(width // CELL), int(height // CELL)
         self.ox = (width - self.cols * CELL) / 2
         self.oy = (height - self.rows * CELL) / 2
+        import numpy as np
+
         self.rank = _spiral(width, height)
         self.occupied = np.zeros((self.rows, self.cols), dtype=np.int32)
 
@@ -233,6 +235,8 @@ class _Canvas:
         wc, hc = math.ceil((w + 2 * PAD) / CELL), math.ceil((h + 2 * PAD) / CELL)
         if wc > self.cols or hc > self.rows:
             return None
+        import numpy as np
+
         sat = np.zeros((self.rows + 1, self.cols + 1), dtype=np.int32)
         np.cumsum(np.cumsum(self.occupied, axis=0), axis=1, out=sat[1:, 1:])
         ni, nj = self.rows - hc + 1, self.cols - wc + 1

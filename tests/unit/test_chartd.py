@@ -79,3 +79,13 @@ def test_a_participant_kernel_shows_its_region_without_pandas(worker):
     out = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, **worker),
                          capture_output=True, text=True, timeout=120, check=False)
     assert out.stdout.split() == ["False", "True", "True", "True"], out.stderr[-2000:]
+
+
+def test_the_worker_draws_the_word_cloud_as_the_kernel_would(worker):
+    from ztmo import wordcloud
+
+    found = wordcloud.words(["veilig en warm", "warm eten", "mijn eigen bed"])
+    size = {"width": 480, "height": 320, "min_size": 14, "max_size": 56}
+    shared = chartd.request("word_cloud", {"words": [(w.text, w.count) for w in found], **size},
+                            env=worker)
+    assert shared == wordcloud.svg(found, **size)

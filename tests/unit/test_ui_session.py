@@ -108,3 +108,20 @@ def test_a_page_with_a_token_of_another_session_saves_locally_and_says_so(store)
     assert "nog niet aangemeld" in with_class(app, "ztmo-error")[0].value
     with_class(app, "ztmo-rating")[0].children[2].click()
     assert store.answers(a.code) == [] and store.answers(b.code) == []
+
+
+def test_what_is_home_becomes_a_word_cloud_merged_and_without_stop_words(store):
+    import re
+
+    s = store.create_session("Maandag")
+    for text in ("Thuis is warm", "thuis, WARM eten", "Een wárm bed en <script>x</script>"):
+        store.save_answer(s.code, store.join(s.code), "wat_is_thuis", text)
+    set_revealed(store, s.code, s.trainer_key, "start", True)
+    app = join_on_start_page(s.code)
+    live_poll(app)
+    cloud = with_class(app, "ztmo-word-cloud")[0].value
+    drawn = re.findall(r"<text[^>]*>([^<]*)</text>", cloud)
+    assert "warm" in drawn and drawn.count("warm") == 1  # warm, WARM and wárm: one word
+    assert not {"is", "een", "en"} & set(drawn)  # Dutch stop words left out
+    assert "Het vaakst genoemd: warm (3), thuis (2)" in cloud
+    assert "<script>" not in cloud and "3 antwoorden" in cloud

@@ -75,33 +75,52 @@ class Wall(_View):
         return "".join(parts)
 
 
-class WordList(_View):
-    """The answers to an open question as a word list sized by how often words occur."""
+# Sizes of the word cloud (SVG user units; the picture scales to the screen's width).
+CLOUD_PHONE = {"width": 480, "height": 320, "min_size": 14, "max_size": 56}
+CLOUD_SCREEN = {"width": 960, "height": 540, "min_size": 20, "max_size": 110}
+NAMED_WORDS = 10  # the most frequent words also named in text, under the picture
 
-    def __init__(self, activity: str, gated: bool = True):
+
+def cloud_svg(words, size: dict) -> str:
+    """The cloud drawn by the server's shared renderer (numpy lives there, not in every
+    participant's kernel), or here when there is none."""
+    from .. import chartd, wordcloud
+
+    svg = chartd.request("word_cloud", {"words": [(w.text, w.count) for w in words], **size})
+    return svg if svg is not None else wordcloud.svg(words, **size)
+
+
+class WordCloud(_View):
+    """The answers to an open question as a real word cloud: words merged over case and
+    accents, Dutch stop words left out, at most 50, sized by how many people used them.
+    Under it the most frequent words in plain text (for screen readers, and to read out)."""
+
+    def __init__(self, activity: str, gated: bool = True, large: bool = False):
         from ..activities import registry
 
-        super().__init__("ztmo-group-wall", "ztmo-word-list", gated=gated)
+        super().__init__("ztmo-group-wall", "ztmo-word-list", "ztmo-word-cloud", gated=gated)
         self.activity = activity
         self.step = registry()[activity].step
+        self.size = CLOUD_SCREEN if large else CLOUD_PHONE
 
     def refresh(self, snap) -> None:
+        from ..wordcloud import words as count_words
+
         texts = snap.values(self.activity)
         if self.hidden(snap, len(texts)):
             return
-        freq = aggregate.word_frequencies(texts)
-        self.show((tuple(freq), len(texts)), lambda: self._html(freq, len(texts)))
+        found = count_words(texts)
+        self.show((tuple(found), len(texts)), lambda: self._html(found, len(texts)))
 
-    @staticmethod
-    def _html(freq, n: int) -> str:
-        if not freq:
+    def _html(self, found, n: int) -> str:
+        if not found:
             return '<p class="ztmo-missing">Nog geen antwoorden.</p>'
-        top = freq[0][1]
-        words = " ".join(
-            f'<span class="ztmo-word" style="font-size:{1 + 1.6 * c / top:.2f}em" '
-            f'title="{c}×">{esc(word)}</span>' for word, c in freq
-        )
-        return f'<p class="ztmo-words">{words}</p><p class="ztmo-source">{n} antwoorden</p>'
+        named = ", ".join(f"{esc(w.text)} ({w.count})" for w in found[:NAMED_WORDS])
+        given = "1 antwoord" if n == 1 else f"{n} antwoorden"
+        return (f'<div class="ztmo-cloud">{cloud_svg(found, self.size)}</div>'
+                f'<p class="ztmo-words">Het vaakst genoemd: {named}</p>'
+                f'<p class="ztmo-source">{given}. Een woord telt één keer per antwoord; '
+                "kleine woorden als 'de' en 'een' tellen niet mee.</p>")
 
 
 class GroupRatings(_View):

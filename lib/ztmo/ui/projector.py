@@ -21,7 +21,7 @@ from ..errors import SessionClosed, ZtmoError
 from ..params import Params
 from ..presenter import LABELS, pace
 from .base import app_root, error_box, esc, html_block, launch
-from .group import GroupRatings, Wall, WordList
+from .group import GroupRatings, Wall, WordCloud
 from .session import Live, shared_store
 
 JOIN_PATH = "voila/render/notebooks/index.ipynb"
@@ -45,6 +45,7 @@ PROJECTOR_CSS = """
 .ztmo-projector h2 { font-size: 1.7em; }
 .ztmo-projector .ztmo-summary-table { font-size: 1em; }
 .ztmo-projector .ztmo-words { font-size: 1.4em; }
+.ztmo-projector .ztmo-cloud svg { max-height: 62vh; }
 .ztmo-projector .ztmo-wall-item { font-size: 1.05em; }
 .ztmo-projector .ztmo-chart svg { width: 100%; max-width: 64rem; height: auto; }
 .ztmo-projector .ztmo-hidden-results { font-size: 1.3em; color: #4a5763; }
@@ -161,7 +162,7 @@ class Projector:
         from .learning import PreferenceGroupView
         from .pillar import discussion_activity
 
-        views: dict[str, list] = {"start": [WordList(WHAT_IS_HOME)]}
+        views: dict[str, list] = {"start": [WordCloud(WHAT_IS_HOME, large=True)]}
         for p in self.guide.pijlers:
             talk = Wall({discussion_activity(p.id, q.id): q.tekst
                          for q in self.guide.groepsopdracht.vragen}, "Nog geen aantekeningen.")

@@ -11,7 +11,7 @@ from ..activities import WHAT_IS_HOME
 from ..content import Guide, load_guide
 from ..params import Params
 from .base import app_root, error_box, esc, guarded, html_block, launch
-from .group import WordList, group_box
+from .group import WordCloud, group_box
 from .nav import LEARNING, REGION, TRAINER, App, Nav, card
 from .session import (
     PRIVACY,
@@ -122,7 +122,7 @@ class StartPage:
         box = AnswerBox(WHAT_IS_HOME, "<h3>Wat is thuis?</h3><p>Schrijf in een paar woorden "
                         "wat thuis voor jou betekent.</p>", answer_sink(link),
                         placeholder="Bijvoorbeeld: veilig, samen eten, mijn eigen bed")
-        words = WordList(WHAT_IS_HOME)
+        words = WordCloud(WHAT_IS_HOME)
         self.live = Live(store, link.code, token=link.token)
         self.live.add(words.refresh)
         self.live.start()

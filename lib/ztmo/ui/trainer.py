@@ -19,7 +19,7 @@ from ..content import Guide, load_guide
 from ..errors import ZtmoError
 from ..params import Params
 from .base import app_root, error_box, esc, guarded, html_block, launch, page_channel
-from .group import GroupRatings, Wall, WordList, group_box
+from .group import GroupRatings, Wall, WordCloud, group_box
 from .pillar import discussion_activity, reflection_activity
 from .session import Live, shared_store
 from .start import WHAT_IS_HOME
@@ -177,7 +177,7 @@ class TrainerScreen:
                             "meedoen of antwoorden.</p>" if snap.closed else "")
             capacity.value = capacity_html(snap.state.get(EXPECTED, ""))
 
-        words = WordList(WHAT_IS_HOME, gated=False)  # the trainer sees everything
+        words = WordCloud(WHAT_IS_HOME, gated=False, large=True)  # the trainer sees everything
         tabs = w.Tab()
         tab_children, views = [], [refresh_count, words.refresh]
         for p in self.guide.pijlers:
