@@ -17,6 +17,8 @@ from functools import lru_cache
 from .errors import InvalidAnswer
 
 RATING, TEXT, CHOICE, RANKING = "rating", "text", "choice", "ranking"
+VOTES = "votes"  # dot voting on an idea wall: idea ids ("7.2"), see ztmo.wall
+NO_VOTES = "geen"  # a VOTES answer that takes every vote back
 UNKNOWN_RATING = "?"  # "weet ik niet": an answer, but not a score
 MAX_TEXT = 500
 MAX_WORDS_ANSWER = 200
@@ -27,10 +29,15 @@ STEPS: tuple[tuple[str, str], ...] = (
     ("pijler1", "Pijler 1"),
     ("pijler2", "Pijler 2"),
     ("pijler3", "Pijler 3"),
+    ("muur", "Ideeënmuur"),
+    ("tijdlijn", "Tijdlijn"),
+    ("praktijk", "Goede voorbeelden"),
     ("scan", "Leervoorkeuren-scan"),
     ("duo", "Duogesprek"),
     ("groep", "Leerprofiel van de groep"),
+    ("beloften", "Tien beloften"),
     ("regio", "Cijfers van je regio"),
+    ("vlaggen", "Vier vlaggen"),
 )
 STEP_KEYS = tuple(k for k, _ in STEPS)
 
@@ -39,6 +46,13 @@ FIRST_PREFERENCE = "leervoorkeur:eerste"
 SECOND_PREFERENCE = "leervoorkeur:tweede"
 DUO_INSIGHT = "duo:inzicht"
 DUO_JOINED = "duo:meedoen"  # "ja": this participant opened the duo talk, so wants a partner
+ROLE = "belofte:rol"  # from which role someone looks at the ten promises
+DOTS = "belofte:stippen"  # the promises their region keeps least (at most DOT_COUNT)
+DOT_COUNT = 3
+PRACTICE_CHOICE = "praktijk:keuze"  # the good practice this person would visit
+NO_GUIDELINE = "geen"  # a turning point marked without a handvat that could have helped
+FLAG_LENGTH = 140
+OWN_WALL = "eigen"  # the idea wall with the trainer's own question
 
 
 @dataclass(frozen=True)
@@ -69,6 +83,14 @@ class Activity:
         elif self.kind == CHOICE:
             if text not in self.choices:
                 raise InvalidAnswer("Deze keuze kennen we niet. Laad de pagina opnieuw.")
+        elif self.kind == VOTES:
+            from .wall import IDEA_ID_RE, MAX_VOTES
+
+            parts = [] if text == NO_VOTES else text.split(",")
+            if (len(parts) > MAX_VOTES or len(set(parts)) != len(parts)
+                    or not all(IDEA_ID_RE.fullmatch(p) for p in parts)):
+                raise InvalidAnswer("Deze stemmen kunnen we niet bewaren. Laad de pagina "
+                                    "opnieuw en stem nog een keer.")
         elif self.kind == RANKING:
             parts = text.split(",")
             if (len(parts) > self.ranks or len(set(parts)) != len(parts)
@@ -96,6 +118,33 @@ def discussion_key(pillar_id: str, question_id: str) -> str:
 
 def scan_key(item_id: str) -> str:
     return f"scan:{item_id}"
+
+
+def moment_key(moment_id: str) -> str:
+    return f"tijdlijn:{moment_id}"
+
+
+def flag_key(flag_id: str) -> str:
+    return f"vlag:{flag_id}"
+
+
+def pillar_wall(pillar_number: int, question_id: str) -> str:
+    """The idea wall of a pillar's group task question, e.g. "p1-lukt-al"."""
+    return f"p{pillar_number}-{question_id.replace('_', '-')}"
+
+
+def walls() -> dict[str, str]:
+    """Every idea wall a session can open, by id, with its question (the trainer's own
+    question is asked in the session; its text lives in the session state)."""
+    from .content import load_guide
+    from .groupwork import load_groupwork
+
+    guide, work = load_guide(), load_groupwork()
+    found = {pillar_wall(p.nummer, q.id): f"Pijler {p.nummer}, {p.titel}: {q.tekst}"
+             for p in guide.pijlers for q in guide.groepsopdracht.vragen}
+    found.update({q.id: q.tekst for q in work.muur.vragen})
+    found[OWN_WALL] = "Eigen vraag van de trainer"
+    return found
 
 
 @lru_cache(maxsize=1)
@@ -126,7 +175,36 @@ def registry() -> dict[str, Activity]:
     acts.append(Activity(DUO_JOINED, CHOICE, "Doet mee aan het duogesprek", "duo",
                          choices=("ja",)))
     acts.append(Activity(DUO_INSIGHT, TEXT, "Inzicht uit het duogesprek", "duo"))
+    acts += _groupwork_activities(guide)
     return {a.key: a for a in acts}
+
+
+def _groupwork_activities(guide) -> list[Activity]:
+    from .groupwork import load_groupwork
+    from .wall import MAX_IDEA_LENGTH, MAX_IDEAS_PER_PERSON, idea_key, vote_key
+
+    work = load_groupwork()
+    acts = []
+    for wall_id, question in walls().items():
+        short = question if len(question) <= 60 else question[:57].rstrip() + "..."
+        for n in range(1, MAX_IDEAS_PER_PERSON + 1):
+            acts.append(Activity(idea_key(wall_id, n), TEXT, f"Ideeënmuur ({short}), idee {n}",
+                                 "muur", max_length=MAX_IDEA_LENGTH))
+        acts.append(Activity(vote_key(wall_id), VOTES, f"Ideeënmuur ({short}), stemmen", "muur"))
+    guidelines = tuple(h.id for p in guide.pijlers for h in p.handvatten) + (NO_GUIDELINE,)
+    for m in work.tijdlijn.momenten:
+        acts.append(Activity(moment_key(m.id), CHOICE, f"Tijdlijn, keerpunt: {m.wanneer}, "
+                             f"{m.titel}", "tijdlijn", choices=guidelines))
+    acts.append(Activity(PRACTICE_CHOICE, CHOICE, "Goed voorbeeld om van te leren", "praktijk",
+                         choices=tuple(c.id for c in work.praktijken.kaarten)))
+    acts.append(Activity(ROLE, CHOICE, "Tien beloften: kijkt als", "beloften",
+                         choices=tuple(r.id for r in work.beloften.rollen)))
+    acts.append(Activity(DOTS, RANKING, "Tien beloften: stippen", "beloften",
+                         choices=tuple(t.id for t in work.beloften.themas), ranks=DOT_COUNT))
+    for f in work.vlaggen.lijst:
+        acts.append(Activity(flag_key(f.id), TEXT, f"Vier vlaggen: {f.titel}", "vlaggen",
+                             max_length=FLAG_LENGTH))
+    return acts
 
 
 def get(key: object) -> Activity:

@@ -24,10 +24,12 @@ RUN_SHEET = "draaiboek"
 TOGETHER, OWN_PACE = "samen", "eigen"
 
 # Steps whose group results are opinions: hidden until the trainer reveals them.
-HIDDEN_UNTIL_REVEALED = frozenset({"start", "pijler1", "pijler2", "pijler3", "duo"})
+HIDDEN_UNTIL_REVEALED = frozenset({"start", "pijler1", "pijler2", "pijler3", "duo", "muur",
+                                   "tijdlijn", "praktijk", "beloften", "vlaggen"})
 # Suggested minutes per step, for a 2-3 hour learning-network meeting.
 MINUTES = {"start": 10, "pijler1": 25, "pijler2": 25, "pijler3": 25, "scan": 15, "duo": 15,
-           "groep": 10, "regio": 15}
+           "groep": 10, "regio": 15, "muur": 20, "tijdlijn": 20, "praktijk": 10,
+           "beloften": 15, "vlaggen": 15}
 WHAT = {
     "start": "Welkom, meedoen met de code, en de vraag 'Wat is thuis?'",
     "pijler1": "Pijler 1, Het allerliefst thuis: vijf handvatten en het groepsgesprek",
@@ -37,6 +39,11 @@ WHAT = {
     "duo": "Duogesprek over leervoorkeuren",
     "groep": "Het leerprofiel van de groep",
     "regio": "Cijfers van de regio bespreken",
+    "muur": "Ideeënmuur: ideeën delen en stemmen met stippen",
+    "tijdlijn": "Tijdlijn van een verzonnen gezin: waar keerde het, en wat had geholpen?",
+    "praktijk": "Goede voorbeelden: welke praktijk willen we bezoeken of van leren?",
+    "beloften": "De tien beloften aan het kind: welke houdt onze regio het minst?",
+    "vlaggen": "Afsluiting met vier vlaggen: moeten, kunnen, willen, durven",
 }
 LABELS = dict(STEPS)
 
@@ -94,11 +101,18 @@ class SheetItem:
         return LABELS[self.step]
 
 
+# The run sheet until the trainer chooses: about three hours. The other group activities
+# (timeline, good practices, ten promises) are one tick away on the control panel.
+DEFAULT_SHEET = ("start", "pijler1", "pijler2", "pijler3", "muur", "scan", "duo", "groep",
+                 "regio", "vlaggen")
+
+
 def run_sheet(state: dict[str, str]) -> list[SheetItem]:
-    """The steps this meeting uses, in order (all steps when the trainer chose none)."""
+    """The steps this meeting uses, in order (DEFAULT_SHEET when the trainer chose
+    none)."""
     raw = _json(state, RUN_SHEET)
     steps = [s for s in raw if s in STEP_KEYS] if isinstance(raw, list) else []
-    steps = list(dict.fromkeys(steps)) or list(STEP_KEYS)
+    steps = list(dict.fromkeys(steps)) or list(DEFAULT_SHEET)
     return [SheetItem(s, MINUTES[s], WHAT[s]) for s in steps]
 
 

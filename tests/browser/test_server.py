@@ -181,11 +181,16 @@ def test_kernels_talk_over_unix_sockets(server):
         # The five channels are Unix sockets in our folder ...
         assert {c.laddr for c in k.net_connections(kind="unix")
                 if str(c.laddr).startswith(str(server.runtime))}
-        # ... and the only TCP socket is ipykernel's own pipe for output of forked
-        # subprocesses, which the kernel binds itself on a free port (no race).
+        # ... the only TCP socket it listens on is ipykernel's own pipe for output of
+        # forked subprocesses, which the kernel binds itself on a free port (no race) ...
         tcp = k.net_connections(kind="inet")
-        assert len(tcp) <= 1 and all(c.laddr.ip == "127.0.0.1" and c.status == "LISTEN"
-                                     for c in tcp)
+        listening = [c for c in tcp if c.status == "LISTEN"]
+        assert len(listening) <= 1 and all(c.laddr.ip == "127.0.0.1" for c in listening)
+        # ... and a preheated kernel waiting for its page request is connected to the
+        # Voila server itself (ztmo.request), never to anything else.
+        others = [c for c in tcp if c.status != "LISTEN"]
+        assert len(others) <= 1 and all(c.raddr and c.raddr.ip == "127.0.0.1"
+                                        and c.raddr.port == server.port for c in others)
 
 
 def test_preheating_is_only_for_our_apps(server):

@@ -234,7 +234,7 @@ def test_every_registered_activity_can_be_saved_with_a_value_of_its_kind(store, 
     from ztmo import activities
 
     token = store.join(session.code)
-    sample = {activities.RATING: "3", activities.TEXT: "ja"}
+    sample = {activities.RATING: "3", activities.TEXT: "ja", activities.VOTES: "1.1,2.3"}
     for key, act in activities.registry().items():
         value = sample.get(act.kind) or act.choices[0]
         assert store.save_answer(session.code, token, key, value).activity == key
@@ -243,7 +243,11 @@ def test_every_registered_activity_can_be_saved_with_a_value_of_its_kind(store, 
 
 @pytest.mark.parametrize("activity,value", [
     (R1, "6"), (R1, "0"), (R1, "vier"), ("leervoorkeur:eerste", "Zwemmen"),
-    ("scan:s01", "zz"), ("scan:s01", "a,a"), ("wat_is_thuis", "x" * 201)])
+    ("scan:s01", "zz"), ("scan:s01", "a,a"), ("wat_is_thuis", "x" * 201),
+    ("stem:eigen", "1.1,1.1"), ("stem:eigen", "7"), ("stem:eigen", ",".join(f"{i}.1" for i in
+                                                                            range(1, 12))),
+    ("tijdlijn:start", "onbekend.9"), ("belofte:stippen", "thuis,thuis"),
+    ("idee:eigen:1", "x" * 121), ("idee:eigen:4", "ja"), ("vlag:durven", "x" * 141)])
 def test_a_value_that_does_not_fit_its_activity_is_refused(store, session, activity, value):
     token = store.join(session.code)
     with pytest.raises(InvalidAnswer):
