@@ -51,6 +51,7 @@ DOTS = "belofte:stippen"  # the promises their region keeps least (at most DOT_C
 DOT_COUNT = 3
 PRACTICE_CHOICE = "praktijk:keuze"  # the good practice this person would visit
 NO_GUIDELINE = "geen"  # a turning point marked without a handvat that could have helped
+NOT_TURNING = "nee"  # a moment first marked, then unmarked: not a turning point after all
 FLAG_LENGTH = 140
 OWN_WALL = "eigen"  # the idea wall with the trainer's own question
 
@@ -191,7 +192,8 @@ def _groupwork_activities(guide) -> list[Activity]:
             acts.append(Activity(idea_key(wall_id, n), TEXT, f"Ideeënmuur ({short}), idee {n}",
                                  "muur", max_length=MAX_IDEA_LENGTH))
         acts.append(Activity(vote_key(wall_id), VOTES, f"Ideeënmuur ({short}), stemmen", "muur"))
-    guidelines = tuple(h.id for p in guide.pijlers for h in p.handvatten) + (NO_GUIDELINE,)
+    guidelines = tuple(h.id for p in guide.pijlers for h in p.handvatten) + (NO_GUIDELINE,
+                                                                              NOT_TURNING)
     for m in work.tijdlijn.momenten:
         acts.append(Activity(moment_key(m.id), CHOICE, f"Tijdlijn, keerpunt: {m.wanneer}, "
                              f"{m.titel}", "tijdlijn", choices=guidelines))

@@ -36,6 +36,18 @@ LEARNING = (
     App("learning_styles/3_groepsprofiel.ipynb", "Het leerprofiel van de groep",
         "Welke mix van voorkeuren heeft de groep, en wat betekent dat?"),
 )
+GROUPWORK = (
+    App("werkvormen/1_ideeenmuur.ipynb", "Ideeënmuur",
+        "Deel korte ideeën en kies met stippen welke de groep het belangrijkst vindt."),
+    App("werkvormen/2_tijdlijn.ipynb", "Tijdlijn van een gezin",
+        "Waar keerde het in het verhaal van een verzonnen gezin, en wat had geholpen?"),
+    App("werkvormen/3_goede_voorbeelden.ipynb", "Goede voorbeelden",
+        "Praktijken uit het land bij elk handvat: welke wil de groep bezoeken?"),
+    App("werkvormen/4_tien_beloften.ipynb", "Tien beloften aan het kind",
+        "Welke beloften houdt jullie regio het minst? Kijk vanuit je eigen rol."),
+    App("werkvormen/5_vier_vlaggen.ipynb", "Vier vlaggen",
+        "Sluit af met moeten, kunnen, willen en durven."),
+)
 REGION = App("regio.ipynb", "Cijfers van je regio",
              "Welke cijfers er zijn voor jouw regio en voor heel Nederland, met bronnen.")
 COMING: tuple[App, ...] = ()
@@ -49,6 +61,8 @@ STEP_PATHS = {
     "pijler1": PILLAR_PATHS[1], "pijler2": PILLAR_PATHS[2], "pijler3": PILLAR_PATHS[3],
     "scan": LEARNING[0].path, "duo": LEARNING[1].path, "groep": LEARNING[2].path,
     "regio": REGION.path,
+    "muur": GROUPWORK[0].path, "tijdlijn": GROUPWORK[1].path, "praktijk": GROUPWORK[2].path,
+    "beloften": GROUPWORK[3].path, "vlaggen": GROUPWORK[4].path,
 }
 
 
