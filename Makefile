@@ -67,6 +67,7 @@ bench: install-test
 	$(PY) benchmarks/burst.py
 	$(PY) benchmarks/walk.py
 	$(PY) benchmarks/pacing.py
+	$(PY) benchmarks/votes.py
 
 data: install
 	$(PY) scripts/derive_data.py

@@ -182,3 +182,107 @@ def set_run_sheet(store, code: str, trainer_key: str, steps: list[str]) -> None:
     store.check_trainer_key(code, trainer_key)
     chosen = [s for s in STEP_KEYS if s in set(steps)]
     store.update_state(code, RUN_SHEET, lambda old: json.dumps(chosen))
+
+
+# -- the idea wall ---------------------------------------------------------------------------
+
+WALL = "muur"  # {"muur": wall id, "eigen": the trainer's own question}
+WALL_DECISIONS = "muur:"  # + wall id: {"samen": {idea: into idea}, "vast": idea or null}
+OWN_QUESTION_MAX = 200
+
+
+@dataclass(frozen=True)
+class WallChoice:
+    wall: str  # the wall the room works on now
+    question: str  # its question, as shown
+    merges: dict[str, str]
+    pinned: str | None
+
+
+def wall_choice(state: dict[str, str]) -> WallChoice:
+    """Which idea wall is open, with its question and the trainer's merges and pin."""
+    from .activities import OWN_WALL, walls
+
+    known = walls()
+    raw = _json(state, WALL)
+    raw = raw if isinstance(raw, dict) else {}
+    wall = raw.get("muur") if raw.get("muur") in known else next(iter(_default_walls(known)))
+    own = str(raw.get("eigen") or "").strip()[:OWN_QUESTION_MAX]
+    question = (own or "Wat wil je de groep meegeven?") if wall == OWN_WALL else known[wall]
+    decided = _json(state, WALL_DECISIONS + wall)
+    decided = decided if isinstance(decided, dict) else {}
+    merges = {k: v for k, v in (decided.get("samen") or {}).items()
+              if isinstance(k, str) and isinstance(v, str)}
+    pinned = decided.get("vast") if isinstance(decided.get("vast"), str) else None
+    return WallChoice(wall, question, merges, pinned)
+
+
+def _default_walls(known: dict[str, str]) -> list[str]:
+    """Until the trainer chooses: the first open question of the group-work content."""
+    import re
+
+    return [k for k in known if not re.match(r"p\d-", k)] or list(known)
+
+
+def set_wall(store, code: str, trainer_key: str, wall: str, own_question: str = "") -> None:
+    from .activities import OWN_WALL, walls
+    from .errors import ZtmoError
+
+    store.check_trainer_key(code, trainer_key)
+    if wall not in walls():
+        raise ZtmoError("Deze ideeënmuur kennen we niet. Kies er een uit de lijst.")
+    own = " ".join(str(own_question or "").split())
+    if len(own) > OWN_QUESTION_MAX:
+        raise ZtmoError(f"De eigen vraag mag maximaal {OWN_QUESTION_MAX} tekens zijn "
+                        f"(nu {len(own)}). Maak hem wat korter.")
+    if wall == OWN_WALL and not own:
+        raise ZtmoError("Schrijf eerst de eigen vraag op.")
+
+    def change(old: str | None) -> str:
+        cur = _json({WALL: old or ""}, WALL)
+        cur = cur if isinstance(cur, dict) else {}
+        return json.dumps({"muur": wall, "eigen": own if wall == OWN_WALL else cur.get("eigen", "")})
+
+    store.update_state(code, WALL, change)
+
+
+def _decide(store, code: str, trainer_key: str, wall: str, edit) -> None:
+    store.check_trainer_key(code, trainer_key)
+
+    def change(old: str | None) -> str:
+        cur = _json({"k": old or ""}, "k")
+        cur = cur if isinstance(cur, dict) else {}
+        merges = dict(cur.get("samen") or {})
+        pinned = cur.get("vast")
+        merges, pinned = edit(merges, pinned)
+        return json.dumps({"samen": merges, "vast": pinned})
+
+    store.update_state(code, WALL_DECISIONS + wall, change)
+
+
+def merge_ideas(store, code: str, trainer_key: str, wall: str, duplicate: str, into: str) -> None:
+    """The trainer merges a duplicate idea into another (its votes move along)."""
+    from .errors import ZtmoError
+    from .wall import merge_ok
+
+    def edit(merges, pinned):
+        if not merge_ok(merges, duplicate, into):
+            raise ZtmoError("Deze twee ideeën kunnen niet worden samengevoegd. Kies twee "
+                            "verschillende ideeën.")
+        merges[duplicate] = into
+        return merges, (into if pinned == duplicate else pinned)
+
+    _decide(store, code, trainer_key, wall, edit)
+
+
+def unmerge_idea(store, code: str, trainer_key: str, wall: str, idea: str) -> None:
+    _decide(store, code, trainer_key, wall,
+            lambda merges, pinned: ({k: v for k, v in merges.items() if k != idea}, pinned))
+
+
+def pin_idea(store, code: str, trainer_key: str, wall: str, idea: str | None) -> None:
+    """Pin one idea on top of the wall (None: unpin)."""
+    from .wall import is_idea_id
+
+    _decide(store, code, trainer_key, wall,
+            lambda merges, pinned: (merges, idea if idea and is_idea_id(idea) else None))

@@ -34,6 +34,9 @@ from .session import HEARTBEAT, open_session, shared_store
 HERE = "index.ipynb"
 _BRIDGE = re.compile(r"^(go|who):([A-Za-z0-9-]{0,32})(?::([A-Za-z0-9]{0,32}))?(?:#\d+)?$")
 MENU = tuple(STEPS)
+# The group activities of ztmo.ui.groupwork, by step (the idea wall has its own module).
+GROUPWORK_APPS = {"tijdlijn": "TimelineApp", "praktijk": "PracticeApp",
+                  "beloften": "PromisesApp", "vlaggen": "FlagsApp"}
 FOLLOW_INTERVAL = 0.5  # s: a participant's app follows the trainer's "Volgende stap" this fast
 
 
@@ -157,6 +160,14 @@ class Journey:
             return DuoApp(load_scan(), params, journey=True)
         if step == "groep":
             return GroupProfileApp(load_scan(), params, journey=True)
+        if step == "muur":
+            from .ideawall import WallApp
+
+            return WallApp(params, journey=True)
+        if step in GROUPWORK_APPS:
+            from . import groupwork
+
+            return getattr(groupwork, GROUPWORK_APPS[step])(params, journey=True)
         from .region import RegionApp  # pandas: only for whoever opens the figures
 
         return RegionApp(params)

@@ -168,6 +168,7 @@ class Projector:
                          for q in self.guide.groepsopdracht.vragen}, "Nog geen aantekeningen.")
             views[f"pijler{p.nummer}"] = [GroupRatings(self.guide, p, large=True), talk]
         views["groep"] = views["scan"] = [PreferenceGroupView(load_scan())]
+        views.update(group_activity_boards(gated=True))
         return views
 
     def _title(self, step: str) -> str:
@@ -196,6 +197,18 @@ class Projector:
             widgets = (html_block(_other_step_html(step, snap)),)
         if tuple(self.stage.children) != widgets:
             self.stage.children = widgets
+
+
+def group_activity_boards(gated: bool) -> dict[str, list]:
+    """The boards of the group activities by step, large (projector, trainer's screen)."""
+    from . import groupwork
+    from .ideawall import WallBoard
+
+    return {"muur": [WallBoard(gated=gated, large=True)],
+            "tijdlijn": [groupwork.TimelineBoard(gated=gated, large=True)],
+            "praktijk": [groupwork.PracticeBoard(gated=gated, large=True)],
+            "beloften": [groupwork.PromisesBoard(gated=gated, large=True)],
+            "vlaggen": [groupwork.FlagsBoard(gated=gated, large=True)]}
 
 
 def _other_step_html(step: str, snap) -> str:

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 import ipywidgets as w
 
-from ..activities import free_text_keys
+from ..activities import STEPS, free_text_keys
 from ..content import Guide, load_guide
 from ..errors import ZtmoError
 from ..params import Params
@@ -216,6 +216,18 @@ class TrainerScreen:
 
         freeze.on_click(guarded(do_freeze, self._show_error, "duo's vastzetten"))
         loosen.on_click(guarded(do_loosen, self._show_error, "duo's vrijgeven"))
+        from .ideawall import WallControls
+        from .projector import group_activity_boards
+
+        boards = group_activity_boards(gated=False)  # the trainer sees everything
+        wall_controls = WallControls(store, code, key)
+        views += [b.refresh for bs in boards.values() for b in bs] + [wall_controls.refresh]
+        activities = w.Tab()
+        activities.children = [w.VBox([*(b.widget for b in bs),
+                                       *((wall_controls.root,) if step == "muur" else ())])
+                               for step, bs in boards.items()]
+        for i, step in enumerate(boards):
+            activities.set_title(i, dict(STEPS)[step])
         lead, refresh_lead = self._lead(code, key)
         sheet, refresh_sheet = self._run_sheet(session, key)
         settings, refresh_settings = self._settings(code, key)
@@ -245,6 +257,7 @@ class TrainerScreen:
             group_box("Leervoorkeuren: het profiel van de groep", profile.widget),
             group_box("Duo's voor het gesprek over leervoorkeuren", duos.widget,
                       w.HBox([freeze, loosen])),
+            group_box("Werkvormen voor de groep", activities),
             moderation,
             self._session_controls(code, key),
             self._network_section(session, key),
