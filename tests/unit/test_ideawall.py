@@ -31,7 +31,8 @@ def vote_buttons(app: WallApp) -> dict[str, object]:
 
 
 @pytest.fixture()
-def room(store):  # noqa: F811
+def room(store, monkeypatch):  # noqa: F811
+    monkeypatch.setattr("ztmo.ui.ideawall.DOUBLE_TAP", 0.0)  # these clicks are deliberate
     s = store.create_session("Maandag")
     apps = [wall_app(s.code, store.join(s.code)) for _ in range(3)]
     yield s, apps
@@ -139,3 +140,17 @@ def test_without_a_session_nothing_is_saved_and_there_is_no_voting(store):  # no
     app = WallApp(resolve(query=""))
     assert with_class(app.root, "ztmo-wall-picker") and not with_class(app.root, "ztmo-idea-submit")
     assert "niet bewaard" in app.privacy.value
+
+
+def test_a_double_tap_gives_one_dot_not_a_dot_and_its_undo(store, room):  # noqa: F811
+    import ztmo.ui.ideawall as module
+
+    s, (a, b, _c) = room
+    post(a, "idee een")
+    presenter.set_revealed(store, s.code, s.trainer_key, "muur", True)
+    live_poll(b)
+    module.DOUBLE_TAP = 1.0
+    button = vote_buttons(b)["idee een"]
+    button.click()
+    button.click()  # the same tap, twice: the phone sent it twice
+    assert store.answers(s.code, rules.vote_key("morgen"))[0].value == "1.1"

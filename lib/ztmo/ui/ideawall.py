@@ -16,6 +16,7 @@ Every idea is participant text: escaped wherever it is shown; on buttons it is p
 from __future__ import annotations
 
 import threading
+import time
 
 import ipywidgets as w
 
@@ -30,6 +31,7 @@ from .session import PRIVACY, Live, open_session, shared_store
 
 STEP = "muur"
 TOP = 5  # ideas shown large on the projector
+DOUBLE_TAP = 1.0  # s: a second tap on the same idea this soon is the same tap
 SOURCE = ("Werkvorm: ideeënmuur met stippen stemmen (dot voting), zoals facilitators die "
           "gebruiken; vragen uit de handreiking Mijn Thuis (NJi) en van ons.")
 VOTE_RULE = ("Je krijgt ongeveer een kwart zoveel stippen als er ideeën zijn, en je geeft "
@@ -68,6 +70,7 @@ class WallApp:
         self._lock = threading.RLock()
         self._wall = ""
         self._drawn: object = None
+        self._last_tap = ("", 0.0)
         self.set_params(params)
 
     # --- parameters -------------------------------------------------------------------
@@ -199,6 +202,10 @@ class WallApp:
             self.live.poll_once()
 
     def _toggle(self, idea: str) -> None:
+        now = time.monotonic()
+        if self._last_tap[0] == idea and now - self._last_tap[1] < DOUBLE_TAP:
+            return  # a double tap on a phone: one dot, not a dot and its undo
+        self._last_tap = (idea, now)
         store, link = shared_store(), self.link
         snap = store.snapshot(link.code)  # the wall as it is now, not as last drawn
         choice = presenter.wall_choice(snap.state)
