@@ -71,6 +71,7 @@ class WallApp:
         self._wall = ""
         self._drawn: object = None
         self._last_tap = ("", 0.0)
+        self._buttons: dict[str, w.Button] = {}
         self.set_params(params)
 
     # --- parameters -------------------------------------------------------------------
@@ -163,21 +164,29 @@ class WallApp:
                              f"{len(found)} ideeën; je hebt er nog <strong>{left}</strong> over. "
                              f"{esc(VOTE_RULE)}</p>" if found else
                              "<p>Nog geen ideeën om op te stemmen.</p>")
+        # One button per idea, kept while the idea stays: a change of dots only changes
+        # a label and a class (thirty phones redrawing twenty buttons each on every dot
+        # would flood the server with widgets).
         buttons = []
         for idea in found:
+            b = self._buttons.get(idea.id)
+            if b is None:
+                b = self._buttons[idea.id] = w.Button(layout=w.Layout(width="100%",
+                                                                      height="auto"))
+                b.add_class("ztmo-vote-idea")
+                b.on_click(guarded(lambda _b, i=idea.id: self._toggle(i), self._problem,
+                                   "stemmen"))
             chosen = idea.id in mine
-            b = w.Button(description=("● " if chosen else "○ ") + idea.text,
-                         tooltip="Stip weghalen" if chosen else "Stip zetten",
-                         layout=w.Layout(width="100%", height="auto"))
-            b.add_class("ztmo-vote-idea")
+            b.description = ("● " if chosen else "○ ") + idea.text
+            b.tooltip = "Stip weghalen" if chosen else "Stip zetten"
             if chosen:
                 b.add_class("ztmo-chosen")
-            b.on_click(guarded(lambda _b, i=idea.id: self._toggle(i), self._problem, "stemmen"))
+            else:
+                b.remove_class("ztmo-chosen")
             buttons.append(b)
-        old = self.choices.children
         self.choices.children = tuple(buttons)
-        for b in old:
-            b.close()
+        for gone in set(self._buttons) - {i.id for i in found}:
+            self._buttons.pop(gone).close()
 
     # --- actions -----------------------------------------------------------------------
     def _problem(self, box: w.Widget) -> None:

@@ -26,6 +26,7 @@ from .session import Live, shared_store
 
 JOIN_PATH = "voila/render/notebooks/index.ipynb"
 ADDRESS = "adres"  # session state: the address participants use (set on the control panel)
+PROJECTOR_POLL = 0.5  # s: the projector looks for new answers twice a second (one kernel)
 
 PROJECTOR_CSS = """
 #rendered_cells { max-width: none !important; padding: 0.5rem 1.5rem !important; }
@@ -153,7 +154,7 @@ class Projector:
         grid.add_class("ztmo-projector-grid")
         self.body.children = (grid,)
         self._address = None
-        self.live = Live(store, session.code)
+        self.live = Live(store, session.code, interval=PROJECTOR_POLL)
         self.live.add(self.refresh)
         self.live.start()
 
