@@ -105,3 +105,101 @@ def test_idea_wall_ideas_hidden_until_reveal_then_dots_counted_exactly(room, voi
     votes = exported[exported["opdrachtcode"] == rules.vote_key(wall)]
     assert len(votes) == 3 and "Ideeënmuur" in votes["opdracht"].iloc[0]
     assert len(exported[exported["opdrachtcode"].str.startswith("idee:")]) == 4
+
+
+def on_step(phones, step: str, view: str) -> None:
+    for p in phones:
+        p.page.wait_for_function(
+            f"() => new URLSearchParams(location.search).get('stap') === '{step}' && "
+            f"document.querySelector('.ztmo-stage .{view}')", timeout=WAIT)
+
+
+def test_timeline_practices_promises_and_flags_in_one_session(room, voila):
+    from ztmo import presenter
+    from ztmo.groupwork import load_groupwork
+    from ztmo.ui.groupwork import guideline_labels
+
+    store, session, tokens, screen, phones = room
+    code, key = session.code, session.trainer_key
+    work = load_groupwork()
+    labels = guideline_labels()
+    first_guideline = next(iter(labels.values()))
+    lead = lambda step: presenter.set_pace(store, code, key, step=step)  # noqa: E731
+    reveal = lambda step: presenter.set_revealed(store, code, key, step, True)  # noqa: E731
+
+    # Timeline: two people see a turning point at the "snelkookpan", one took a mark back.
+    lead("tijdlijn")
+    on_step(phones, "tijdlijn", "ztmo-timeline")
+    hot = [m.id for m in work.tijdlijn.momenten].index("snelkookpan")
+    for p in phones[:2]:
+        p.page.locator(".ztmo-stage .ztmo-turning select").nth(hot).select_option(
+            label=first_guideline)
+    third = phones[2].page.locator(".ztmo-stage .ztmo-turning select").nth(0)
+    third.select_option(label="Keerpunt, maar ik weet niet welk handvat")
+    phones[2].page.wait_for_function(  # saved (the kernel answered), then taken back
+        "() => document.querySelector('.ztmo-stage .ztmo-timeline .ztmo-saved')",
+        timeout=WAIT)
+    third.select_option(label="Geen keerpunt")
+    screen.page.locator(".ztmo-projector .ztmo-hidden-results").wait_for(timeout=WAIT)
+    assert "keerpunt" not in screen.page.locator(".ztmo-projector-stage").inner_text().lower()
+    reveal("tijdlijn")
+    cell = screen.page.locator(".ztmo-projector .ztmo-heat-cell").nth(hot)
+    cell.locator("strong", has_text="2").wait_for(timeout=WAIT)
+    assert screen.page.locator(".ztmo-projector .ztmo-heat-cell").nth(0).locator(
+        "strong").inner_text() == "0"
+
+    # Good practices: two pick the same card, one another; the group's pick is shown.
+    lead("praktijk")
+    on_step(phones, "praktijk", "ztmo-practices")
+    cards = [c.naam for c in work.praktijken.kaarten]
+    for p, name in zip(phones, [cards[0], cards[0], cards[1]]):
+        p.page.locator(".ztmo-stage .ztmo-practice", has_text=name).locator(
+            "button.ztmo-practice-pick").click()
+        p.page.locator(".ztmo-stage .ztmo-practice.ztmo-chosen", has_text=name).wait_for(
+            timeout=WAIT)
+    reveal("praktijk")
+    screen.page.locator(".ztmo-projector .ztmo-practice-board", has_text="De groep kiest").wait_for(
+        timeout=WAIT)
+    assert cards[0] in screen.page.locator(".ztmo-projector .ztmo-practice-board p").first.inner_text()
+
+    # Ten promises: a role each, up to three dots; a fourth dot is refused kindly.
+    lead("beloften")
+    on_step(phones, "beloften", "ztmo-promises")
+    roles = [r.label for r in work.beloften.rollen]
+    for i, p in enumerate(phones):
+        p.page.locator(".ztmo-stage button.ztmo-role", has_text=roles[i % 2]).click()
+        p.page.locator(".ztmo-stage button.ztmo-role.ztmo-chosen").wait_for(timeout=WAIT)
+        dots = p.page.locator(".ztmo-stage .ztmo-dot")
+        for k in (0, 1, 2):
+            dots.nth(k).click()
+            p.page.locator(".ztmo-stage .ztmo-dot.mod-active").nth(k).wait_for(timeout=WAIT)
+    phones[0].page.locator(".ztmo-stage .ztmo-dot").nth(5).click()
+    phones[0].page.locator(".ztmo-stage .ztmo-answer-status", has_text="3").first.wait_for(
+        timeout=WAIT)
+    phones[0].page.wait_for_timeout(500)
+    assert phones[0].page.locator(".ztmo-stage .ztmo-dot.mod-active").count() == 3
+    reveal("beloften")
+    table = screen.page.locator(".ztmo-projector .ztmo-promises-table")
+    table.wait_for(timeout=WAIT)
+    first_row = table.locator("tbody tr").first
+    assert first_row.locator("td").first.inner_text() == "3"  # everyone chose promise 1
+
+    # Four flags: participants' text is escaped on the projector.
+    lead("vlaggen")
+    on_step(phones, "vlaggen", "ztmo-flags")
+    for i, p in enumerate(phones):
+        card = p.page.locator(".ztmo-stage .ztmo-flag-card").nth(3)  # durven
+        card.locator("textarea").fill(f"<script>alert({i})</script> vaker bellen")
+        card.locator("button.ztmo-flag-submit").click()
+        card.locator(".ztmo-saved").wait_for(timeout=WAIT)
+    reveal("vlaggen")
+    line = screen.page.locator(".ztmo-projector .ztmo-flags-board .ztmo-flag-durven")
+    line.nth(2).wait_for(timeout=WAIT)
+    assert "&lt;script&gt;" in screen.page.locator(".ztmo-projector .ztmo-flags-board").inner_html()
+
+    exported = store.export(code)
+    steps = {"tijdlijn:": 3, "praktijk:": 3, "belofte:rol": 3, "belofte:stippen": 3, "vlag:": 3}
+    for prefix, n in steps.items():
+        assert len(exported[exported["opdrachtcode"].str.startswith(prefix)]) == n, prefix
+    marks = exported[exported["opdrachtcode"].str.startswith("tijdlijn:")]["antwoord"]
+    assert sorted(marks) == sorted([next(iter(labels)), next(iter(labels)), "nee"])

@@ -13,7 +13,8 @@ pytestmark = [pytest.mark.notebooks, pytest.mark.browser]
 def test_pages_load_nothing_from_other_hosts_and_show_their_content(rendered, browser):
     edition = rendered.out / layout.edition_dirname("JZ14", "Twente")
     pages = ["index.html", "start.html", "pillars/1_het_allerliefst_thuis.html",
-             "learning_styles/1_leervoorkeuren_scan.html", "regio.html"]
+             "learning_styles/1_leervoorkeuren_scan.html", "werkvormen/2_tijdlijn.html",
+             "regio.html"]
     elsewhere: list[str] = []
 
     def guard(route):

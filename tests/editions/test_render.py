@@ -21,6 +21,7 @@ from ztmo.cli import main
 from ztmo.content import load_guide
 from ztmo.editions import html, layout, render
 from ztmo.regions import get_region
+from ztmo.ui.nav import GROUPWORK
 
 pytestmark = pytest.mark.notebooks
 
@@ -89,6 +90,25 @@ def test_a_page_is_static_dutch_and_names_its_region(rendered):
     assert "<title>Pijler 2: Dichtbij thuis – Twente</title>" in pillar
     for guideline in load_guide().pillar(2).handvatten:
         assert guideline.titel in pillar
+
+
+def test_the_group_worksheets_are_pages_linked_from_the_start_page(rendered):
+    from ztmo.groupwork import load_groupwork
+
+    edition = rendered.out / layout.edition_dirname("JZ14", "Twente")
+    _, start_links = html.references((edition / layout.START_PAGE).read_text(encoding="utf-8"))
+    index = visible_text((edition / layout.INDEX_PAGE).read_text(encoding="utf-8"))
+    for app in GROUPWORK:
+        path = layout.page_path(app.path)
+        assert path in start_links, path
+        markup = (edition / path).read_text(encoding="utf-8")
+        assert f"<title>{app.titel} – Twente</title>" in markup
+        assert "ztmo-worksheet" in markup and html.external_loads(markup) == []
+        text = visible_text(markup)
+        assert f"Werkblad: {app.titel} · regio Twente" in text
+        assert "werkvormen import" not in text and "deelnemer)" not in text
+    assert "Lisa is 14" in visible_text((edition / "werkvormen/2_tijdlijn.html").read_text())
+    assert load_groupwork().vlaggen.bron[:60] in index  # the sheets' sources are listed
 
 
 def test_the_edition_index_links_its_pages_with_sources_and_date(rendered):

@@ -8,6 +8,7 @@ An edition folder looks like this::
     index.html                  the edition's own index: pages, sources, date
     start.html                  notebooks/index.ipynb (the start page)
     pillars/1_....html          notebooks/pillars/1_....ipynb
+    werkvormen/1_....html       notebooks/werkvormen/1_....ipynb (a worksheet to print)
     notebooks/...               the executed notebooks, for whoever wants to look inside
     editie.json                 manifest: written last, only when every page succeeded
 """
@@ -20,11 +21,13 @@ import unicodedata
 from pathlib import Path
 
 #: The edition's notebooks, relative to the notebooks folder, in reading order. Globs:
-#: pillars and learning styles are found by name, and regio.ipynb when it exists.
+#: pillars, learning styles and group activities (worksheets on paper) are found by name,
+#: and regio.ipynb when it exists.
 NOTEBOOK_PATTERNS: tuple[str, ...] = (
     "index.ipynb",
     "pillars/*.ipynb",
     "learning_styles/*.ipynb",
+    "werkvormen/*.ipynb",
     "regio.ipynb",
 )
 #: Notebooks that never go into an edition (they need a live session).

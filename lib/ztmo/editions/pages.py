@@ -146,8 +146,8 @@ def overall_index(entries: list[EditionEntry], made: datetime) -> str:
         f"<h1>{esc(SITE_TITLE)}: regionale edities</h1>"
         f"<p>Hier staan de edities voor {count} {'jeugdregio' if count == 1 else plural}. "
         "Elke editie bevat de "
-        "startpagina, de drie pijlers, de leervoorkeuren en, als die er zijn, de cijfers van "
-        "de regio.</p>"
+        "startpagina, de drie pijlers, de leervoorkeuren, werkbladen voor vijf werkvormen in "
+        "de groep en, als die er zijn, de cijfers van de regio.</p>"
         f'<ul class="ztmo-page-list">{rows}</ul>'
     )
     return frame(f"Regionale edities – {SITE_TITLE}", f'<div class="ztmo-app">{body}</div>',

@@ -62,7 +62,7 @@ def find_notebooks(notebooks_dir: Path) -> list[str]:
     found = layout.edition_notebooks(notebooks_dir) if notebooks_dir.is_dir() else []
     if not found:
         raise EditionError(f"In de map {notebooks_dir} staan geen notebooks voor een editie "
-                           "(index.ipynb, pillars/, learning_styles/).")
+                           "(index.ipynb, pillars/, learning_styles/, werkvormen/).")
     return found
 
 

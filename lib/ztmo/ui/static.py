@@ -15,7 +15,7 @@ from ..errors import ZtmoError
 from ..params import Params
 from ..preferences import Scan
 from .base import _css, esc
-from .nav import LEARNING, PILLAR_PATHS, REGION, START, App, card, href
+from .nav import GROUPWORK, LEARNING, PILLAR_PATHS, REGION, START, App, card, href
 
 SCAN_PATH = LEARNING[0].path
 DUO_PATH = LEARNING[1].path
@@ -126,6 +126,7 @@ def start_html(guide: Guide, params: Params, with_region: bool = True) -> str:
         for p in guide.pijlers
     )
     learning = "".join(card(app, here, params, kicker="Leervoorkeuren") for app in LEARNING)
+    groupwork = "".join(card(app, here, params, kicker="Werkblad") for app in GROUPWORK)
     region = ""
     if with_region and REGION.beschikbaar:
         region = ("<h2>Jouw regio</h2><nav class=\"ztmo-nav\" aria-label=\"Regio\">"
@@ -141,6 +142,9 @@ def start_html(guide: Guide, params: Params, with_region: bool = True) -> str:
         + f'<nav class="ztmo-nav" aria-label="Pijlers">{pillars}</nav>'
         + "<h2>Samen leren</h2>"
         + f'<nav class="ztmo-nav" aria-label="Leervoorkeuren">{learning}</nav>'
+        + "<h2>Werkvormen voor de groep</h2><p>Werkbladen om af te drukken: voor een "
+        "ideeënmuur, een tijdlijn, goede voorbeelden, tien beloften en vier vlaggen.</p>"
+        + f'<nav class="ztmo-nav" aria-label="Werkvormen">{groupwork}</nav>'
         + region
     )
     return page(body, "ztmo-start")

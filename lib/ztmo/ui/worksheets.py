@@ -17,7 +17,7 @@ from ..params import Params
 from ..wall import MAX_VOTES, budget
 from .base import esc
 from .nav import GROUPWORK, START, App
-from .static import PAPER_NOTE, _list, _links, lines, notices, page, ticks
+from .static import PAPER_NOTE, _links, _list, lines, notices, page, ticks
 
 WALL, TIMELINE, PRACTICE, PROMISES, FLAGS = GROUPWORK
 IDEA_BOXES = 12  # sticky notes on one sheet; a real wall has as many as the group writes
@@ -58,6 +58,14 @@ SHEET_CSS = """
 .ztmo-worksheet .ztmo-swatch { display: inline-block; width: 1.4em; height: 1em;
   border: 1px solid var(--ztmo-ink); vertical-align: -0.15em; margin-right: 0.3em; }
 .ztmo-worksheet .ztmo-child { font-size: 1.05em; font-weight: bold; }
+.ztmo-worksheet h4 { font-size: 1.05em; margin: 0.3em 0 0.2em; }
+.ztmo-worksheet .ztmo-card > h3:first-child, .ztmo-worksheet .ztmo-card > h4:first-child {
+  margin-top: 0; }
+.ztmo-worksheet h4.ztmo-sheet-sub { margin-top: 1em; padding-bottom: 0.15em;
+  border-bottom: 2px solid var(--ztmo-accent-soft); }
+.ztmo-worksheet .ztmo-role-tally { font-size: 0.85em; }
+.ztmo-worksheet .ztmo-role-tally th { overflow-wrap: break-word; }
+.ztmo-worksheet .ztmo-role-tally td { height: 2.2em; }
 .ztmo-worksheet .ztmo-also { color: var(--ztmo-muted); font-size: 0.9em; }
 @media (max-width: 480px) { .ztmo-worksheet .ztmo-sheet-grid { grid-template-columns: 1fr; } }
 @media print {
@@ -73,7 +81,10 @@ def _sheet(app: App, key: str, params: Params, body: str, sources: list[str]) ->
     who wrote the texts, then the way on."""
     region = f" · regio {esc(params.regio)}" if params.regio else ""
     index = GROUPWORK.index(app)
-    after = GROUPWORK[(index + 1) % len(GROUPWORK)]
+    way_on = [(START.path, "Terug naar de start")]
+    if index + 1 < len(GROUPWORK):
+        after = GROUPWORK[index + 1]
+        way_on.insert(0, (after.path, f"Volgende werkvorm: {after.titel}"))
     credit = "".join(f'<p class="ztmo-source">Bron: {esc(s)}</p>' for s in sources)
     credit += f'<p class="ztmo-source">{esc(CREDITS[key])}</p>'
     markup = (
@@ -83,8 +94,7 @@ def _sheet(app: App, key: str, params: Params, body: str, sources: list[str]) ->
         + f'<p class="ztmo-source">{esc(PAPER_NOTE)}</p>'
         + body
         + f'<div class="ztmo-sheet-sources">{credit}</div>'
-        + _links(app.path, [(after.path, f"Volgende werkvorm: {after.titel}"),
-                            (START.path, "Terug naar de start")], params)
+        + _links(app.path, way_on, params)
     )
     return page(markup, "ztmo-worksheet", f"ztmo-{key}")
 
@@ -216,7 +226,7 @@ def timeline_sheet(params: Params, work: Groupwork | None = None,
 def _practice_card(card: Practice) -> str:
     region = (f"Regio: {card.regio}" if card.regio_bekend else f"Regio {card.regio}")
     return (f'<div class="ztmo-card ztmo-practice-card" id="praktijk-{esc(card.id)}">'
-            f"<h4>{esc(card.naam)}</h4><p><strong>{esc(region)}</strong></p>"
+            f'<span class="ztmo-kicker">{esc(region)}</span><h4>{esc(card.naam)}</h4>'
             f"<p>{esc(card.wat)}</p>"
             f'<p class="ztmo-source">Bron: {esc(card.bron)}</p>'
             f"{ticks(['Onze keuze'])}</div>")
@@ -234,7 +244,7 @@ def practice_sheet(params: Params, work: Groupwork | None = None,
     for p in guide.pijlers:
         parts = [f'<h3 class="ztmo-page-break">Pijler {p.nummer}: {esc(p.titel)}</h3>']
         for h in p.handvatten:
-            parts.append(f"<h4>Handvat {esc(labels[h.id])}</h4>")
+            parts.append(f'<h4 class="ztmo-sheet-sub">Handvat {esc(labels[h.id])}</h4>')
             cards = [c for c in pr.kaarten if h.id in c.handvatten]
             if not cards:
                 parts.append('<p class="ztmo-missing">In de bronnen staat bij dit handvat geen '
@@ -279,7 +289,7 @@ def promises_sheet(params: Params, work: Groupwork | None = None) -> str:
     )
     role_heads = "".join(f"<th>{esc(r.label)}</th>" for r in pb.rollen)
     tally = "".join(
-        f"<tr><td>{t.nummer}. {esc(t.kind)}</td>"
+        f"<tr><td>{t.nummer}</td>"
         + '<td class="ztmo-fill"></td>' * (len(pb.rollen) + 1) + "</tr>"
         for t in pb.themas
     )
@@ -296,10 +306,11 @@ def promises_sheet(params: Params, work: Groupwork | None = None) -> str:
         f"<tbody>{rows}</tbody></table>"
         + "<p><strong>Welke belofte raakt jou het meest, en wat doe jij er al aan?</strong></p>"
         f"{lines(3)}"
-        + '<div class="ztmo-card ztmo-page-break ztmo-tally"><h3>Tel de stippen per rol</h3>'
-        "<p>Tel voor elke belofte hoeveel stippen er zijn, per rol. Schrijf in de laatste kolom "
-        "het totaal.</p>"
-        '<table class="ztmo-paper-table ztmo-key-table"><thead><tr><th>Belofte</th>'
+        + '<div class="ztmo-page-break ztmo-tally"><h3>Tel de stippen per rol</h3>'
+        f"<p>Tel voor elke belofte (nummer 1 tot en met {len(pb.themas)}, zie hierboven) "
+        "hoeveel stippen er "
+        "zijn, per rol. Schrijf in de laatste kolom het totaal.</p>"
+        '<table class="ztmo-paper-table ztmo-role-tally"><thead><tr><th>Belofte</th>'
         f"{role_heads}<th>Totaal</th></tr></thead><tbody>{tally}</tbody></table>"
         "<p><strong>Wat valt jullie op? Kijkt elke rol hetzelfde?</strong></p>"
         f"{lines(3)}</div>"
@@ -317,6 +328,8 @@ def flags_sheet(params: Params, work: Groupwork | None = None) -> str:
     for f in fl.lijst:
         colour = FLAG_COLOURS.get(f.kleur.casefold())
         stripe = f' style="border-left-color: {colour}"' if colour else ""
+        if colour == "#ffffff":  # a white stripe on white paper: draw its edges
+            stripe = ' style="border-left: 16px double var(--ztmo-muted)"'
         swatch = (f'<span class="ztmo-swatch" style="background: {colour}" aria-hidden="true">'
                   "</span>" if colour else "")
         flags.append(
