@@ -15,6 +15,9 @@ APPS = ["index.ipynb", "pillars/1_het_allerliefst_thuis.ipynb", "pillars/2_dicht
         "pillars/3_weer_thuis.ipynb", "trainer.ipynb",
         "learning_styles/1_leervoorkeuren_scan.ipynb", "learning_styles/2_duo_gesprek.ipynb",
         "learning_styles/3_groepsprofiel.ipynb", "regio.ipynb"]
+WERKVORMEN = ["werkvormen/1_ideeenmuur.ipynb", "werkvormen/2_tijdlijn.ipynb",
+              "werkvormen/3_goede_voorbeelden.ipynb", "werkvormen/4_tien_beloften.ipynb",
+              "werkvormen/5_vier_vlaggen.ipynb"]
 
 
 def execute(rel: str, tmp_path, **parameters) -> dict:
@@ -34,7 +37,7 @@ def errors(nb: dict) -> list:
             if o.get("output_type") == "error" or o.get("name") == "stderr"]
 
 
-@pytest.mark.parametrize("rel", APPS)
+@pytest.mark.parametrize("rel", APPS + WERKVORMEN)
 def test_runs_with_default_parameters(rel, tmp_path):
     nb = execute(rel, tmp_path)
     assert errors(nb) == []
