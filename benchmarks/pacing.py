@@ -74,11 +74,11 @@ def main() -> None:
             trainer.locator(".ztmo-current-step", has_text="iedereen volgt jou").wait_for(
                 timeout=30_000)
             time.sleep(2)  # the room answers the start question before the first click
-            watch = ("(steps) => { window.__seen = {}; const views = %s;"
+            watch = ("(steps) => { window.__seen = {}; const views = " + json.dumps(VIEW) + ";"
                      " setInterval(() => { const s = new URLSearchParams(location.search)"
                      ".get('stap'); if (s && !(s in window.__seen) && views[s] &&"
                      " document.querySelector('.ztmo-stage ' + views[s]))"
-                     " window.__seen[s] = Date.now(); }, 25); }") % json.dumps(VIEW)
+                     " window.__seen[s] = Date.now(); }, 25); }")
             for page in pages:
                 page.evaluate(watch, STEPS)
             times: dict[str, list[float]] = {}

@@ -201,14 +201,24 @@ class WallChoice:
 
 def wall_choice(state: dict[str, str]) -> WallChoice:
     """Which idea wall is open, with its question and the trainer's merges and pin."""
-    from .activities import OWN_WALL, walls
+    from .activities import walls
 
     known = walls()
     raw = _json(state, WALL)
     raw = raw if isinstance(raw, dict) else {}
     wall = raw.get("muur") if raw.get("muur") in known else next(iter(_default_walls(known)))
+    return wall_of(state, wall)
+
+
+def wall_of(state: dict[str, str], wall: str) -> WallChoice:
+    """One wall (open or not) with its question and the trainer's merges and pin."""
+    from .activities import OWN_WALL, walls
+
+    raw = _json(state, WALL)
+    raw = raw if isinstance(raw, dict) else {}
     own = str(raw.get("eigen") or "").strip()[:OWN_QUESTION_MAX]
-    question = (own or "Wat wil je de groep meegeven?") if wall == OWN_WALL else known[wall]
+    question = ((own or "Wat wil je de groep meegeven?") if wall == OWN_WALL
+                else walls().get(wall, wall))
     decided = _json(state, WALL_DECISIONS + wall)
     decided = decided if isinstance(decided, dict) else {}
     merges = {k: v for k, v in (decided.get("samen") or {}).items()

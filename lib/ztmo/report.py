@@ -37,8 +37,6 @@ from .network import MIN_GROUP, dutch_date, format_mean, rating_figure
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = REPO_ROOT / "notebooks" / "verslag.ipynb"
 WARM_CODE = "import ztmo.report as _r; _r.warm()"
-NO_IDEAS = ("Deze bijeenkomst had geen ideeënmuur en geen vlaggen 'moeten, kunnen, willen, "
-            "durven': die opdrachten zitten nog niet in de leeromgeving.")
 PRIVACY = ("In dit verslag staan geen namen en geen bijnamen, en geen antwoorden die de trainer "
            "heeft verborgen of verwijderd. Wie wat zei, is niet te zien.")
 
@@ -202,9 +200,71 @@ def duo_section(ctx: Context, step: str) -> tuple[str, set[str]]:
 
 
 #: Results drawn per journey step; each returns (html, the activity keys it covered).
+def wall_section(ctx: Context, step: str) -> tuple[str, set[str]]:
+    """Every idea wall the group used: the ideas sorted by dots (after the trainer's merges),
+    with the question. The pinned idea is on top, as it was in the room."""
+    from . import wall as rules
+    from .presenter import wall_of
+
+    covered = {a.key for a in acts.in_step(step)}
+    parts = []
+    for wall_id in acts.walls():
+        choice = wall_of(ctx.snap.state, wall_id)
+        results = rules.tally(ctx.snap, wall_id, choice.merges, choice.pinned)
+        if not results:
+            continue
+        items = "".join(
+            f'<li class="ztmo-wall-item"><strong>{"1 stip" if r.votes == 1 else f"{r.votes} stippen"}'
+            f"</strong>: {esc(r.text)}{' (vastgezet)' if r.pinned else ''}</li>" for r in results)
+        parts.append(f"<h4>{esc(choice.question)}</h4><ol>{items}</ol>")
+    if not parts:
+        return "", covered
+    return ("<h3>Ideeënmuur</h3><p>De ideeën van de groep, gesorteerd op het aantal stippen "
+            "(dubbele ideeën samengevoegd).</p>" + "".join(parts)), covered
+
+
+def _board_section(step: str, title: str):
+    """A group activity drawn as its board on the trainer's screen (not gated)."""
+
+    def section(ctx: Context, _step: str) -> tuple[str, set[str]]:
+        from .ui import groupwork
+
+        covered = {a.key for a in acts.in_step(step)}
+        if not any(ctx.answered(k) for k in covered):
+            return "", covered
+        board = {"tijdlijn": groupwork.TimelineBoard, "praktijk": groupwork.PracticeBoard,
+                 "beloften": groupwork.PromisesBoard}[step](gated=False)
+        board.refresh(ctx.snap)
+        return f"<h3>{esc(title)}</h3>{board.widget.value}", covered
+
+    return section
+
+
+def flags_section(ctx: Context, step: str) -> tuple[str, set[str]]:
+    """The four flags with what the group wrote (the durven flags come back next time)."""
+    from .groupwork import load_groupwork
+    from .ui.groupwork import FlagsBoard
+
+    covered = {a.key for a in acts.in_step(step)}
+    if not any(ctx.answered(k) for k in covered):
+        return "", covered
+    lines = []
+    for flag in load_groupwork().vlaggen.lijst:
+        texts = ctx.answered(acts.flag_key(flag.id))
+        lines.append(f"<h4>{esc(flag.titel)} ({len(texts)})</h4>"
+                     + FlagsBoard._line(flag, texts, "Geen vlaggen."))
+    return ("<h3>Vier vlaggen</h3><p>Moeten, kunnen, willen, durven: wat de groep meenam. "
+            "De durven-vlaggen ziet het leernetwerk bij de volgende bijeenkomst terug.</p>"
+            + "".join(lines)), covered
+
+
 STEP_SECTIONS: dict[str, Callable[[Context, str], tuple[str, set[str]]]] = {
     "start": words_section, "pijler1": pillar_section, "pijler2": pillar_section,
     "pijler3": pillar_section, "scan": scan_section, "duo": duo_section,
+    "muur": wall_section, "tijdlijn": _board_section("tijdlijn", "Tijdlijn: waar keerde het?"),
+    "praktijk": _board_section("praktijk", "Goede voorbeelden"),
+    "beloften": _board_section("beloften", "De tien beloften aan het kind"),
+    "vlaggen": flags_section,
 }
 
 
@@ -227,6 +287,7 @@ KIND_SECTIONS: dict[str, Callable[[Context, object], str]] = {
     acts.TEXT: lambda ctx, act: _texts(ctx.answered(act.key)),
     acts.CHOICE: _choice_kind,
     acts.RANKING: lambda ctx, act: f"{_people(len(ctx.answered(act.key)))} gaven een volgorde.",
+    acts.VOTES: lambda ctx, act: f"{_people(len(ctx.answered(act.key)))} zetten stippen.",
 }
 
 
@@ -308,7 +369,6 @@ class Report:
         if not any(parts):
             parts.append('<p class="ztmo-missing">Er zijn geen resultaten: niemand gaf een '
                          "antwoord dat in het verslag kan.</p>")
-        parts.append(f'<h3>Ideeënmuur en vlaggen</h3><p class="ztmo-source">{esc(NO_IDEAS)}</p>')
         return Html("".join(parts))
 
     def comparison(self) -> Html:

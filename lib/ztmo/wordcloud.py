@@ -29,8 +29,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from .markup import esc
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["STOPWORDS", "Word", "normalise", "svg", "tokens", "words"]
 

@@ -50,7 +50,7 @@ def test_idea_wall_ideas_hidden_until_reveal_then_dots_counted_exactly(room, voi
     from ztmo import presenter
     from ztmo import wall as rules
 
-    store, session, tokens, screen, phones = room
+    store, session, _tokens, screen, phones = room
     for p in phones:  # the trainer leads: every phone is on the wall
         p.page.wait_for_selector(".ztmo-stage .ztmo-idea-wall .ztmo-idea-input input",
                                  timeout=WAIT)
@@ -119,13 +119,13 @@ def test_timeline_practices_promises_and_flags_in_one_session(room, voila):
     from ztmo.groupwork import load_groupwork
     from ztmo.ui.groupwork import guideline_labels
 
-    store, session, tokens, screen, phones = room
+    store, session, _tokens, screen, phones = room
     code, key = session.code, session.trainer_key
     work = load_groupwork()
     labels = guideline_labels()
     first_guideline = next(iter(labels.values()))
-    lead = lambda step: presenter.set_pace(store, code, key, step=step)  # noqa: E731
-    reveal = lambda step: presenter.set_revealed(store, code, key, step, True)  # noqa: E731
+    lead = lambda step: presenter.set_pace(store, code, key, step=step)
+    reveal = lambda step: presenter.set_revealed(store, code, key, step, True)
 
     # Timeline: two people see a turning point at the "snelkookpan", one took a mark back.
     lead("tijdlijn")

@@ -42,6 +42,8 @@ def value_for(activity: acts.Activity, i: int) -> str:
         return activity.choices[i % len(activity.choices)]
     if activity.kind == acts.RANKING:
         return ",".join(activity.choices[:2])
+    if activity.kind == acts.VOTES:
+        return "1.1,2.1"  # deelnemer 1's and 2's first idea
     raise AssertionError(f"unknown activity kind {activity.kind}")
 
 
@@ -101,7 +103,9 @@ def test_the_report_shows_every_activity_type_and_the_change_since_last_time(ren
     assert "bijeenkomst 2 van Leernetwerk Twente" in text
     for heading in ("Wat is thuis?", "Pijler 1: Het allerliefst thuis", "Pijler 3: Weer thuis",
                     "Groepsgesprek", "Gedachten bij de handvatten", "Leervoorkeuren van de groep",
-                    "Duogesprek over leervoorkeuren", "Ideeënmuur en vlaggen"):
+                    "Duogesprek over leervoorkeuren", "Ideeënmuur", "Vier vlaggen",
+                    "Tijdlijn: waar keerde het?", "Goede voorbeelden",
+                    "De tien beloften aan het kind"):
         assert heading in text, heading
     assert "6 deelnemers maakten de scan af" in text and "6 deelnemers deden mee" in text
     # the comparison: handvat 1.1 from 2,0 (n = 6) to 4,0 (n = 6); 1.2 has 3 ratings
@@ -111,7 +115,7 @@ def test_the_report_shows_every_activity_type_and_the_change_since_last_time(ren
     row = markup.split('data-handvat="1.2"')[1].split("</tr>")[0]
     assert row.count("minder dan 5 beoordelingen") == 2 and "gemiddeld" not in row
     assert "Mei: samen met school 3" in text  # what the group said last time
-    assert "vlaggen" in text
+    assert "6 stippen" in text  # everyone's dot on deelnemer 1's first idea, per wall
     # the region beside it, with sources
     assert "Twente (JZ14)" in text and "Bron: CBS" in text
     assert "Mijn Thuis" in text and "Manon Ruijters" in text

@@ -168,3 +168,16 @@ def test_while_the_trainer_leads_the_next_step_is_built_ahead(store):  # noqa: F
     assert app.step == "scan" and app.views["scan"] is scan
     assert with_class(app.stage, "ztmo-scan")
     assert "duo" in app.views and app.views["duo"].live is None  # built ahead, not running
+
+
+def test_the_start_page_leads_to_the_five_group_activities():
+    from ztmo.content import load_guide
+    from ztmo.params import Params
+    from ztmo.ui.nav import GROUPWORK
+    from ztmo.ui.start import nav_html
+
+    alone = nav_html(load_guide(), Params())
+    assert all(f'href="{app.path}"' in alone for app in GROUPWORK)  # each its own notebook
+    inside = nav_html(load_guide(), Params(sessie="AB12CD", deelnemer="t0k3n"), journey=True)
+    for step in ("muur", "tijdlijn", "praktijk", "beloften", "vlaggen"):
+        assert f'data-ztmo-stap="{step}"' in inside  # in a session: the same app, one kernel

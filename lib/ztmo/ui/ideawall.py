@@ -302,7 +302,7 @@ class WallControls:
         self.pin = w.Button(description="Vastzetten")
         self.pin.add_class("ztmo-wall-pin")
         self.status = w.VBox([])
-        say = lambda box: setattr(self.status, "children", (box,))  # noqa: E731
+        say = lambda box: setattr(self.status, "children", (box,))
         self.open.on_click(guarded(self._open, say, "muur openen"))
         self.merge.on_click(guarded(self._merge, say, "samenvoegen"))
         self.pin.on_click(guarded(self._pin, say, "vastzetten"))

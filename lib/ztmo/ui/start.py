@@ -12,7 +12,7 @@ from ..content import Guide, load_guide
 from ..params import Params
 from .base import app_root, error_box, esc, guarded, html_block, launch
 from .group import WordCloud, group_box
-from .nav import LEARNING, REGION, TRAINER, App, Nav, card
+from .nav import GROUPWORK, LEARNING, REGION, TRAINER, App, Nav, card
 from .session import (
     PRIVACY,
     AnswerBox,
@@ -51,6 +51,9 @@ def nav_html(guide: Guide, params: Params, journey: bool = False) -> str:
     )
     learning = "".join(nav.card(step, app, kicker="Leervoorkeuren")
                        for step, app in zip(("scan", "duo", "groep"), LEARNING))
+    groupwork = "".join(nav.card(step, app, kicker="Werkvorm")
+                        for step, app in zip(("muur", "tijdlijn", "praktijk", "beloften",
+                                              "vlaggen"), GROUPWORK))
     region = nav.card("regio", REGION, kicker="Cijfers")
     trainer = card(TRAINER, HERE, replace(params, sessie="", deelnemer=""))
     return (
@@ -61,6 +64,11 @@ def nav_html(guide: Guide, params: Params, journey: bool = False) -> str:
         f'<nav class="ztmo-nav" aria-label="Pijlers">{pillars}</nav>'
         "<h2>Samen leren</h2>"
         f'<nav class="ztmo-nav" aria-label="Leervoorkeuren">{learning}</nav>'
+        "<h2>Werkvormen voor de groep</h2>"
+        "<p>Denk samen na: deel ideeën en stem met stippen, lees het verhaal van een "
+        "verzonnen gezin, kies een goed voorbeeld, kijk naar de tien beloften aan het kind, "
+        "en sluit af met vier vlaggen.</p>"
+        f'<nav class="ztmo-nav" aria-label="Werkvormen">{groupwork}</nav>'
         "<h2>Jouw regio</h2>"
         f'<nav class="ztmo-nav" aria-label="Regio">{region}</nav>'
         f'<h2>Voor trainers</h2><div class="ztmo-nav">{trainer}</div>'
