@@ -114,6 +114,13 @@ def on_step(phones, step: str, view: str) -> None:
             f"document.querySelector('.ztmo-stage .{view}')", timeout=WAIT)
 
 
+def hidden(screen, count: str, secret: str) -> None:
+    """The projector shows how many answered, and nothing of what they answered."""
+    screen.page.locator(".ztmo-projector .ztmo-hidden-results", has_text=count).wait_for(
+        timeout=WAIT)
+    assert secret not in screen.page.locator(".ztmo-projector-stage").inner_text()
+
+
 def test_timeline_practices_promises_and_flags_in_one_session(room, voila):
     from ztmo import presenter
     from ztmo.groupwork import load_groupwork
@@ -157,6 +164,7 @@ def test_timeline_practices_promises_and_flags_in_one_session(room, voila):
             "button.ztmo-practice-pick").click()
         p.page.locator(".ztmo-stage .ztmo-practice.ztmo-chosen", has_text=name).wait_for(
             timeout=WAIT)
+    hidden(screen, "3 antwoorden", cards[0])
     reveal("praktijk")
     screen.page.locator(".ztmo-projector .ztmo-practice-board", has_text="De groep kiest").wait_for(
         timeout=WAIT)
@@ -178,6 +186,7 @@ def test_timeline_practices_promises_and_flags_in_one_session(room, voila):
         timeout=WAIT)
     phones[0].page.wait_for_timeout(500)
     assert phones[0].page.locator(".ztmo-stage .ztmo-dot.mod-active").count() == 3
+    hidden(screen, "3 antwoorden", work.beloften.themas[0].kind)
     reveal("beloften")
     table = screen.page.locator(".ztmo-projector .ztmo-promises-table")
     table.wait_for(timeout=WAIT)
@@ -192,6 +201,7 @@ def test_timeline_practices_promises_and_flags_in_one_session(room, voila):
         card.locator("textarea").fill(f"<script>alert({i})</script> vaker bellen")
         card.locator("button.ztmo-flag-submit").click()
         card.locator(".ztmo-saved").wait_for(timeout=WAIT)
+    hidden(screen, "3 antwoorden", "vaker bellen")
     reveal("vlaggen")
     line = screen.page.locator(".ztmo-projector .ztmo-flags-board .ztmo-flag-durven")
     line.nth(2).wait_for(timeout=WAIT)
