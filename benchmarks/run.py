@@ -25,7 +25,7 @@ sys.path.insert(0, str(REPO))
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, VoilaServer, free_port
 
 PILLAR = "notebooks/pillars/1_het_allerliefst_thuis.ipynb"
-BARE = "bare.ipynb"
+BARE = "notebooks/bare.ipynb"  # our server serves only notebooks/
 ROUNDS = 5
 REFILL_WAIT = 8.0  # s: let Voila refill its pool of preheated kernels between loads
 
@@ -40,7 +40,7 @@ def bare_notebook() -> dict:
 
 
 def make_root() -> Path:
-    """A Voila root with a copy of our notebooks and the bare notebook beside them.
+    """A Voila root with a copy of our notebooks, the bare notebook among them.
 
     A copy, not a symlink: Voila serves preheated kernels through a symlinked folder
     measurably slower (about 0.6 s per page here), which would not be a fair comparison.

@@ -149,6 +149,13 @@ def test_when_the_trainer_leads_every_app_follows_the_step(store):  # noqa: F811
     assert late.step == "pijler3"
 
 
+def tick(app) -> None:
+    """One round of the heartbeat, and the chores it starts beside it."""
+    app._tick()
+    if app._chores is not None:
+        app._chores.join(timeout=30)
+
+
 def test_while_the_trainer_leads_the_next_step_is_built_ahead(store):  # noqa: F811
     """"Volgende stap" then only swaps views: no phone builds one at that moment."""
     from ztmo.presenter import TOGETHER, set_pace, set_run_sheet
@@ -158,13 +165,13 @@ def test_while_the_trainer_leads_the_next_step_is_built_ahead(store):  # noqa: F
     app = journey(f"sessie={s.code}&deelnemer={store.join(s.code)}")
     assert "pijler2" not in app.views  # on its own pace nothing is built ahead
     set_pace(store, s.code, s.trainer_key, mode=TOGETHER, step="pijler2")
-    app._tick()
+    tick(app)
     assert app.step == "pijler2"
     assert "scan" in app.views and "pijler1" not in app.views  # the run sheet's next one
     scan = app.views["scan"]
     assert not with_class(app.stage, "ztmo-scan")  # built, not shown
     set_pace(store, s.code, s.trainer_key, step="scan")
-    app._tick()
+    tick(app)
     assert app.step == "scan" and app.views["scan"] is scan
     assert with_class(app.stage, "ztmo-scan")
     assert "duo" in app.views and app.views["duo"].live is None  # built ahead, not running
@@ -181,3 +188,19 @@ def test_the_start_page_leads_to_the_five_group_activities():
     inside = nav_html(load_guide(), Params(sessie="AB12CD", deelnemer="t0k3n"), journey=True)
     for step in ("muur", "tijdlijn", "praktijk", "beloften", "vlaggen"):
         assert f'data-ztmo-stap="{step}"' in inside  # in a session: the same app, one kernel
+
+
+def test_a_slow_build_ahead_never_holds_back_following_the_trainer(store, monkeypatch):  # noqa: F811
+    import time
+
+    from ztmo.presenter import TOGETHER, set_pace
+
+    s = store.create_session("Maandag")
+    app = journey(f"sessie={s.code}&deelnemer={store.join(s.code)}")
+    monkeypatch.setattr(Journey, "prepare", lambda self, step: time.sleep(3))
+    set_pace(store, s.code, s.trainer_key, mode=TOGETHER, step="pijler1")
+    app._tick()  # starts the slow chore beside the loop
+    set_pace(store, s.code, s.trainer_key, step="pijler2")
+    began = time.monotonic()
+    app._tick()
+    assert app.step == "pijler2" and time.monotonic() - began < 1.5

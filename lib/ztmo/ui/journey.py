@@ -17,6 +17,7 @@ Both carry only codes checked against a strict pattern; no participant text.
 
 from __future__ import annotations
 
+import random
 import re
 import threading
 import time
@@ -63,7 +64,10 @@ class Journey:
         self._showing = threading.RLock()  # the page script and the trainer's pace both move
         self.pace_seen = -1
         self.upcoming = ""  # while the trainer leads: the step that most likely comes next
-        self._last_touch = 0.0
+        # "Still here" every HEARTBEAT seconds, at a moment of its own: phones that joined
+        # together must not all write to the database in the same second.
+        self._last_touch = time.monotonic() - random.uniform(0, HEARTBEAT)
+        self._chores: threading.Thread | None = None
         # A preheated kernel builds the app before the request (and its address) arrives:
         # until then the identity is not real, and the page script must not copy it.
         from ..params import in_preheated_kernel
@@ -230,11 +234,23 @@ class Journey:
         if not (link and link.joined):
             return
         self._follow()
-        if self.upcoming:
-            self.prepare(self.upcoming)
-        if time.monotonic() - self._last_touch >= HEARTBEAT:
-            self._last_touch = time.monotonic()
-            shared_store().touch(link.code, link.token)
+        chores = self._chores
+        if chores is None or not chores.is_alive():
+            # Building ahead and "still here" (a write) run beside this loop: a busy
+            # database or a slow build never holds back following the trainer.
+            self._chores = threading.Thread(target=self._do_chores, args=(link,),
+                                            name="ztmo-chores", daemon=True)
+            self._chores.start()
+
+    def _do_chores(self, link) -> None:
+        try:
+            if self.upcoming:
+                self.prepare(self.upcoming)
+            if time.monotonic() - self._last_touch >= HEARTBEAT:
+                self._last_touch = time.monotonic()
+                shared_store().touch(link.code, link.token)
+        except Exception:  # noqa: BLE001 - the next round tries again
+            log_exception("vooruit klaarzetten")
 
     def _follow(self, initial: bool = False) -> None:
         """When the trainer leads ("samen"), go to the trainer's step each time it moves."""
