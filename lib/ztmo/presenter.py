@@ -206,7 +206,7 @@ def wall_choice(state: dict[str, str]) -> WallChoice:
     known = walls()
     raw = _json(state, WALL)
     raw = raw if isinstance(raw, dict) else {}
-    wall = raw.get("muur") if raw.get("muur") in known else next(iter(_default_walls(known)))
+    wall = raw.get("muur") if raw.get("muur") in known else _default_wall()
     return wall_of(state, wall)
 
 
@@ -227,11 +227,11 @@ def wall_of(state: dict[str, str], wall: str) -> WallChoice:
     return WallChoice(wall, question, merges, pinned)
 
 
-def _default_walls(known: dict[str, str]) -> list[str]:
+def _default_wall() -> str:
     """Until the trainer chooses: the first open question of the group-work content."""
-    import re
+    from .groupwork import load_groupwork
 
-    return [k for k in known if not re.match(r"p\d-", k)] or list(known)
+    return load_groupwork().muur.vragen[0].id
 
 
 def set_wall(store, code: str, trainer_key: str, wall: str, own_question: str = "") -> None:

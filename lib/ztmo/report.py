@@ -232,8 +232,7 @@ def _board_section(step: str, title: str):
         covered = {a.key for a in acts.in_step(step)}
         if not any(ctx.answered(k) for k in covered):
             return "", covered
-        board = {"tijdlijn": groupwork.TimelineBoard, "praktijk": groupwork.PracticeBoard,
-                 "beloften": groupwork.PromisesBoard}[step](gated=False)
+        board = groupwork.BOARDS[step](gated=False)
         board.refresh(ctx.snap)
         return f"<h3>{esc(title)}</h3>{board.widget.value}", covered
 
@@ -243,7 +242,7 @@ def _board_section(step: str, title: str):
 def flags_section(ctx: Context, step: str) -> tuple[str, set[str]]:
     """The four flags with what the group wrote (the durven flags come back next time)."""
     from .groupwork import load_groupwork
-    from .ui.groupwork import FlagsBoard
+    from .ui.groupwork import washing_line
 
     covered = {a.key for a in acts.in_step(step)}
     if not any(ctx.answered(k) for k in covered):
@@ -252,7 +251,7 @@ def flags_section(ctx: Context, step: str) -> tuple[str, set[str]]:
     for flag in load_groupwork().vlaggen.lijst:
         texts = ctx.answered(acts.flag_key(flag.id))
         lines.append(f"<h4>{esc(flag.titel)} ({len(texts)})</h4>"
-                     + FlagsBoard._line(flag, texts, "Geen vlaggen."))
+                     + washing_line(flag, texts, "Geen vlaggen."))
     return ("<h3>Vier vlaggen</h3><p>Moeten, kunnen, willen, durven: wat de groep meenam. "
             "De durven-vlaggen ziet het leernetwerk bij de volgende bijeenkomst terug.</p>"
             + "".join(lines)), covered

@@ -849,24 +849,30 @@ class FlagsBoard(_View):
             flag = self.work.flag(flag_id)
             parts.append(f'<h4>{esc(flag.titel)} <span class="ztmo-badge">{len(texts)}</span>'
                          f'</h4><p class="ztmo-source">{esc(flag.vraag)}</p>'
-                         + self._line(flag, texts, "Nog geen vlaggen."))
+                         + washing_line(flag, texts, "Nog geen vlaggen."))
         if before:
             dares = self.work.flag(DARE)
             parts.append('<div class="ztmo-previous-dares"><h4>Vorige keer durfden jullie:</h4>'
-                         + self._line(dares, before, "") + "</div>")
+                         + washing_line(dares, before, "") + "</div>")
         return _wrap("".join(parts) + _source(self.work.vlaggen.bron), self.large)
 
-    @staticmethod
-    def _line(flag, texts, empty: str) -> str:
-        if not texts:
-            return f'<p class="ztmo-missing">{esc(empty)}</p>'
-        stripe, tint = FLAG_COLOURS.get(flag.kleur.lower(), OTHER_FLAG)
-        outline = ";box-shadow:inset 0 0 0 1px #9aa5ad" if flag.kleur.lower() == "wit" else ""
-        return (f'<ul class="ztmo-washing-line" aria-label="{esc(flag.titel)}">' + "".join(
-            f'<li class="ztmo-flag ztmo-flag-{esc(flag.id)}" style="border-top-color:{stripe};'
-            f'background:{tint}{outline}">{esc(t)}</li>' for t in texts) + "</ul>")
 
 
-__all__ = ["FLAGS", "GROUPWORK_CSS", "PRACTICE", "PROMISES", "TIMELINE", "FlagBox", "FlagsApp",
+def washing_line(flag, texts, empty: str) -> str:
+    """One flag's texts as a line of little flags in its colour (escaped)."""
+    if not texts:
+        return f'<p class="ztmo-missing">{esc(empty)}</p>'
+    stripe, tint = FLAG_COLOURS.get(flag.kleur.lower(), OTHER_FLAG)
+    outline = ";box-shadow:inset 0 0 0 1px #9aa5ad" if flag.kleur.lower() == "wit" else ""
+    return (f'<ul class="ztmo-washing-line" aria-label="{esc(flag.titel)}">' + "".join(
+        f'<li class="ztmo-flag ztmo-flag-{esc(flag.id)}" style="border-top-color:{stripe};'
+        f'background:{tint}{outline}">{esc(t)}</li>' for t in texts) + "</ul>")
+
+
+#: The group's board of each of these activities, by journey step.
+BOARDS = {TIMELINE: TimelineBoard, PRACTICE: PracticeBoard, PROMISES: PromisesBoard,
+          FLAGS: FlagsBoard}
+
+__all__ = ["BOARDS", "FLAGS", "GROUPWORK_CSS", "PRACTICE", "PROMISES", "TIMELINE", "FlagBox", "FlagsApp",
            "FlagsBoard", "PracticeApp", "PracticeBoard", "PromisesApp", "PromisesBoard",
-           "TimelineApp", "TimelineBoard", "guideline_labels", "previous_dares"]
+           "TimelineApp", "TimelineBoard", "guideline_labels", "previous_dares", "washing_line"]

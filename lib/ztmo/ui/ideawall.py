@@ -27,7 +27,7 @@ from ..errors import ZtmoError
 from ..params import Params
 from .base import app_root, error_box, esc, guarded, html_block, log_exception
 from .group import HIDDEN_NOTE, _View, group_box
-from .session import PRIVACY, Live, open_session, shared_store
+from .session import PRIVACY, Live, shared_store
 
 STEP = "muur"
 TOP = 5  # ideas shown large on the projector
@@ -81,14 +81,11 @@ class WallApp:
             self.live = None
 
     def set_params(self, params: Params) -> None:
+        from .learning import _session
+
         self.pause()
-        self.params = params
-        link, problems = open_session(params)
-        if link is not None and not link.joined:
-            problems.append(ZtmoError("Doe eerst mee met de sessie op de startpagina; daarna "
-                                      "kun je hier ideeën delen en stemmen."))
-        self.link = link if link is not None and link.joined else None
-        self.notices.children = tuple(error_box(e) for e in (*params.errors, *problems))
+        self.params, self.link, problems = _session(params)
+        self.notices.children = tuple(error_box(e) for e in (*self.params.errors, *problems))
         self._wall, self._drawn = "", None
         if self.link is None:
             self._local()

@@ -205,11 +205,10 @@ def group_activity_boards(gated: bool) -> dict[str, list]:
     from . import groupwork
     from .ideawall import WallBoard
 
-    return {"muur": [WallBoard(gated=gated, large=True)],
-            "tijdlijn": [groupwork.TimelineBoard(gated=gated, large=True)],
-            "praktijk": [groupwork.PracticeBoard(gated=gated, large=True)],
-            "beloften": [groupwork.PromisesBoard(gated=gated, large=True)],
-            "vlaggen": [groupwork.FlagsBoard(gated=gated, large=True)]}
+    boards = {"muur": [WallBoard(gated=gated, large=True)]}
+    boards.update({step: [board(gated=gated, large=True)]
+                   for step, board in groupwork.BOARDS.items()})
+    return boards
 
 
 def _other_step_html(step: str, snap) -> str:

@@ -88,6 +88,7 @@ class StartPage:
         self.journey = journey
         self.on_join = on_join or self.set_params
         self.live: Live | None = None
+        self._form: tuple[w.Widget, ...] | None = None  # the join form, built on first use
         self.notices = w.VBox([])
         self.region = html_block("")
         self.session_area = w.VBox([])
@@ -146,9 +147,9 @@ class StartPage:
     def _join_form(self, link: SessionLink | None) -> tuple[w.Widget, ...]:
         """The join form, built once and updated after that: a preheated kernel builds it
         before its page is asked for, so an arrival only fills in the code."""
-        form = getattr(self, "_form", None)
-        if form is None:
-            form = self._form = self._build_join_form()
+        if self._form is None:
+            self._form = self._build_join_form()
+        form = self._form
         heading, code, status = form[0], form[1], form[4]
         title = (f"Doe mee met de sessie {esc(link.name)}" if link
                  else "Doe je mee met een groepssessie?")
