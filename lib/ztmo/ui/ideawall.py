@@ -52,7 +52,7 @@ class WallApp:
         self.notices = w.VBox([])
         self.question = html_block("", "ztmo-wall-question")
         self.inputs = [w.Text(placeholder=f"Idee {n} (hoogstens {rules.MAX_IDEA_LENGTH} tekens)",
-                              layout=w.Layout(width="100%"))
+                              layout=w.Layout(width="auto"))  # 100% + margin: too wide
                        for n in range(1, rules.MAX_IDEAS_PER_PERSON + 1)]
         for box in self.inputs:
             box.add_class("ztmo-idea-input")
