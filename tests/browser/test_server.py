@@ -177,13 +177,21 @@ def test_kernels_talk_over_unix_sockets(server):
     assert oct(server.runtime.stat().st_mode & 0o777) == "0o700"
     kernels = kernel_processes(server)
     assert len(kernels) >= POOLED
+    checked = 0
     for k in kernels:
-        # The five channels are Unix sockets in our folder ...
-        assert {c.laddr for c in k.net_connections(kind="unix")
-                if str(c.laddr).startswith(str(server.runtime))}
+        # The five channels are Unix sockets in our folder. A kernel that the pool has
+        # only just started has not bound them yet, and one being culled has closed them
+        # already (CI once caught one of those): give each a moment, and leave out a
+        # kernel that ends meanwhile ...
+        if not wait_for_sockets(k, server, 20):
+            continue
+        try:
+            tcp = k.net_connections(kind="inet")
+        except psutil.NoSuchProcess:
+            continue
+        checked += 1
         # ... the only TCP socket it listens on is ipykernel's own pipe for output of
         # forked subprocesses, which the kernel binds itself on a free port (no race) ...
-        tcp = k.net_connections(kind="inet")
         listening = [c for c in tcp if c.status == "LISTEN"]
         assert len(listening) <= 1 and all(c.laddr.ip == "127.0.0.1" for c in listening)
         # ... and a preheated kernel waiting for its page request is connected to the
@@ -191,6 +199,24 @@ def test_kernels_talk_over_unix_sockets(server):
         others = [c for c in tcp if c.status != "LISTEN"]
         assert len(others) <= 1 and all(c.raddr and c.raddr.ip == "127.0.0.1"
                                         and c.raddr.port == server.port for c in others)
+    assert checked >= POOLED
+
+
+def wait_for_sockets(k: psutil.Process, server: VoilaServer, seconds: float) -> bool:
+    """True once the kernel listens on Unix sockets in the server's folder, False if the
+    process ends first; fails the test if it does neither in time."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if {c.laddr for c in k.net_connections(kind="unix")
+                    if str(c.laddr).startswith(str(server.runtime))}:
+                return True
+            if k.status() == psutil.STATUS_ZOMBIE:
+                return False
+        except psutil.NoSuchProcess:  # ZombieProcess is one too
+            return False
+        assert time.monotonic() < deadline, f"kernel {k.pid} has no sockets in our folder"
+        time.sleep(0.2)
 
 
 def test_preheating_is_only_for_our_apps(server):
