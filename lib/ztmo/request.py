@@ -26,6 +26,7 @@ REQUEST_VARIABLES = frozenset({
 })
 CONNECT_TRIES = 5
 CONNECT_PAUSE = 1.0  # s between tries: the server may be busy starting many kernels
+STEADY = 10.0  # s: a connection that dropped after this long was fine; try again afresh
 
 _lock = threading.Lock()
 _received: dict[str, str] | None = None
@@ -57,17 +58,29 @@ def parse_message(raw: str | bytes) -> dict[str, str]:
 
 
 def _receive(url: str) -> dict[str, str]:
+    """Connect and wait for the one message. A connection that drops while waiting is made
+    again: a pooled kernel may wait many minutes, and Voila's server keeps a request that
+    arrives while the kernel is not connected, and hands it over on the next connection.
+    No keepalive pings of our own: on a busy server a late answer to one made the client
+    close the connection (the server's own pings keep it alive; the client answers them).
+    Only CONNECT_TRIES failures in a row (no connection, or one dropped within
+    STEADY seconds) give up."""
+    from websockets.exceptions import ConnectionClosed
     from websockets.sync.client import connect
 
-    for attempt in range(CONNECT_TRIES):
+    failures = 0
+    while True:
+        opened = None
         try:
-            with connect(url, open_timeout=30, close_timeout=1) as ws:
+            with connect(url, open_timeout=30, close_timeout=1, ping_interval=None) as ws:
+                opened = time.monotonic()
                 return parse_message(ws.recv())
-        except (OSError, TimeoutError):
-            if attempt + 1 == CONNECT_TRIES:
+        except (OSError, TimeoutError, ConnectionClosed):
+            steady = opened is not None and time.monotonic() - opened >= STEADY
+            failures = 1 if steady else failures + 1
+            if failures >= CONNECT_TRIES:
                 raise
             time.sleep(CONNECT_PAUSE)
-    return {}
 
 
 def wait_for_request() -> dict[str, str]:

@@ -50,10 +50,10 @@ def server(tmp_path_factory):
 def open_page(browser, server):
     pages: list[Page] = []
 
-    def make(rel: str = "index.ipynb"):
+    def make(rel: str = "index.ipynb", query: str = ""):
         p = Page(browser, server, 1000, 800)
         pages.append(p)
-        p.page.goto(server.url(rel))
+        p.page.goto(server.url(rel, query))
         p.page.wait_for_selector(APP, state="visible", timeout=OPEN_MS)
         return p.page
 
@@ -290,13 +290,51 @@ def test_notice_when_the_kernel_dies(server, open_page):
     assert page.locator(".ztmo-connection-lost button").text_content() == "Opnieuw laden"
 
 
-def test_notice_when_the_server_drops_the_kernel(server, open_page):
-    page = open_page()
-    kid = kernel_id(page)
-    assert shutdown(server, kid) == 204  # as culling would, while the page is open
-    # The page looks again when it becomes visible (a phone waking up), else every 15 s.
+def test_a_phone_whose_kernel_was_culled_reloads_by_itself(server, open_page):
+    """A phone slept while the server culled its kernel: when it wakes up, the page finds
+    its kernel gone and reloads by itself, to the same address (and so the same person)."""
+    page = open_page("index.ipynb", "stap=start")
+    kid, address = kernel_id(page), page.url
+    assert shutdown(server, kid) == 204  # as culling does, while the phone sleeps
+    with page.expect_navigation(timeout=20_000):
+        # The page looks again when it becomes visible (a phone waking up), else every 15 s.
+        page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    page.wait_for_selector(APP, state="visible", timeout=OPEN_MS)
+    assert kernel_id(page) != kid and page.url == address
+    assert page.locator(".ztmo-connection-lost").count() == 0
+    # Culled again within the minute: no reload loop, the notice instead.
+    assert shutdown(server, kernel_id(page)) == 204
     page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
     page.locator(".ztmo-connection-lost").wait_for(state="visible", timeout=10_000)
+
+
+def test_when_the_wifi_comes_back_the_page_starts_afresh_by_itself(server, open_page):
+    """The wifi drops: the page says so. When it is back, the page reloads by itself, to
+    the same address, instead of waiting for a tap on a notice nobody reads."""
+    page = open_page("index.ipynb", "stap=start")
+    address = page.url
+    page.context.set_offline(True)
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    page.locator(".ztmo-connection-lost").wait_for(state="visible", timeout=10_000)
+    with page.expect_navigation(timeout=20_000):
+        page.context.set_offline(False)
+    page.wait_for_selector(APP, state="visible", timeout=OPEN_MS)
+    assert page.url == address and page.locator(".ztmo-connection-lost").count() == 0
+
+
+def test_with_unsaved_typing_the_page_asks_before_it_reloads(server, open_page):
+    """Reloading would lose what the participant typed and did not save yet: the notice,
+    with the text still on screen, and the reload only when they tap it."""
+    page = open_page()
+    kid = kernel_id(page)
+    box = page.locator(f"{APP} textarea:visible, {APP} input[type=text]:visible").first
+    box.click()
+    box.press_sequentially("nog niet bewaard")
+    assert shutdown(server, kid) == 204
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+    page.locator(".ztmo-connection-lost").wait_for(state="visible", timeout=10_000)
+    assert NOTICE in page.locator(".ztmo-connection-lost").text_content()
+    assert box.input_value() == "nog niet bewaard"
     page.locator(".ztmo-connection-lost button").click()  # reload: a fresh kernel
     page.wait_for_selector(APP, state="visible", timeout=OPEN_MS)
     assert kernel_id(page) != kid and page.locator(".ztmo-connection-lost").count() == 0
@@ -308,7 +346,7 @@ def test_reload_loop_stays_under_the_ceiling(server, open_page):
     page = open_page()
     rng = random.Random(7)
     seen = []
-    for _ in range(25):
+    for _ in range(12):  # each reload waits for a kernel start: 12 are enough of a loop
         page.reload(wait_until="commit")
         time.sleep(rng.uniform(0.1, 0.8))
         seen.append(server.status()["kernels"])

@@ -175,12 +175,13 @@ def test_a_workshop_rehearsal(browser, server):
     go(p4, "pijler1", ".ztmo-pillar")
     walk(p4, PLAN["p4"])
 
-    p5 = people["p5"]  # the wifi drops; the phone reloads when it is back
+    p5 = people["p5"]  # the wifi drops; when it is back, the page starts afresh by itself
     walk(p5.page, PLAN["p5"], 1, 2)
     p5.context.set_offline(True)
-    time.sleep(2)
-    p5.context.set_offline(False)
-    p5.page.reload(wait_until="commit")
+    p5.page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # looks
+    p5.page.locator(".ztmo-connection-lost").wait_for(state="visible", timeout=LIVE)
+    with p5.page.expect_navigation(timeout=LIVE):
+        p5.context.set_offline(False)
     p5.page.wait_for_selector(".ztmo-pillar", timeout=READY)
     at_guideline(p5.page, 3)
     assert joined_token(p5.page) == tokens["p5"]

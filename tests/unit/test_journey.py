@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 
 import pytest
 
@@ -13,6 +14,7 @@ from ztmo.activities import STEP_KEYS
 from ztmo.content import load_guide
 from ztmo.params import Params, resolve
 from ztmo.ui.journey import Journey
+from ztmo.ui.session import HEARTBEAT
 
 
 def identity(app) -> dict[str, str]:
@@ -204,3 +206,54 @@ def test_a_slow_build_ahead_never_holds_back_following_the_trainer(store, monkey
     began = time.monotonic()
     app._tick()
     assert app.step == "pijler2" and time.monotonic() - began < 1.5
+
+
+def menu_steps(app) -> list[str]:
+    return re.findall(r'data-ztmo-stap="(\w+)"', app.menu.value)
+
+
+def test_in_a_session_the_menu_lists_the_meetings_steps_not_all_thirteen(store):  # noqa: F811
+    """On a phone, a menu of every activity is long and leads people to steps the meeting
+    skips: joined, it lists the run sheet, and follows the trainer's changes to it."""
+    from ztmo.presenter import set_run_sheet
+
+    assert menu_steps(journey("")) == list(STEP_KEYS)  # on your own: everything
+    s = store.create_session("Maandag")
+    set_run_sheet(store, s.code, s.trainer_key, ["pijler2", "muur", "vlaggen"])
+    app = journey(f"sessie={s.code}&deelnemer={store.join(s.code)}")
+    assert menu_steps(app) == ["start", "pijler2", "muur", "vlaggen"]  # start: always
+    set_run_sheet(store, s.code, s.trainer_key, ["pijler2", "scan", "duo"])
+    tick(app)
+    assert menu_steps(app) == ["start", "pijler2", "scan", "duo"]
+    app.bridge.value = "go:tijdlijn#1"  # an address or an old link: still there, and shown
+    assert app.step == "tijdlijn"
+    assert menu_steps(app) == ["start", "pijler2", "scan", "duo", "tijdlijn"]
+    assert re.search(r'data-ztmo-stap="tijdlijn" aria-current="page"', app.menu.value)
+    app.bridge.value = "go:scan#2"
+    assert menu_steps(app) == ["start", "pijler2", "scan", "duo"]
+
+
+def test_the_meetings_other_steps_are_built_one_per_heartbeat(store):  # noqa: F811
+    """A trainer who skips a step or goes back must not make every phone build a view in the
+    same second: over the meeting, each app builds the run sheet's steps beforehand, one per
+    heartbeat (at each phone's own moment), nearest to the current step first."""
+    from ztmo.presenter import TOGETHER, set_pace, set_run_sheet
+
+    s = store.create_session("Maandag")
+    set_run_sheet(store, s.code, s.trainer_key,
+                  ["start", "pijler1", "pijler2", "muur", "scan", "duo"])
+    set_pace(store, s.code, s.trainer_key, mode=TOGETHER, step="pijler2")
+    app = journey(f"sessie={s.code}&deelnemer={store.join(s.code)}")
+    app._last_touch = time.monotonic()  # no heartbeat due yet
+    tick(app)
+    # The start page (where the app opens), the trainer's step, and the one that comes next.
+    assert set(app.views) == {"start", "pijler2", "muur"}
+    built = []
+    for _ in range(3):
+        app._last_touch -= HEARTBEAT  # a heartbeat is due
+        tick(app)
+        built.append(set(app.views))
+    assert built[0] == {"start", "pijler2", "muur", "pijler1"}  # the step just before
+    assert built[1] == built[0] | {"scan"} and built[2] == built[1] | {"duo"}
+    assert not with_class(app.stage, "ztmo-scan") and app.views["duo"].live is None
+    assert len(app.stage.children) == 2 and with_class(app.stage, "ztmo-pillar")

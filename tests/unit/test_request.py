@@ -87,3 +87,49 @@ def test_the_kernel_side_does_not_import_voila():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_a_connection_dropped_while_waiting_is_made_again(fresh):
+    """A preheated kernel can wait in the pool for many minutes. Should its connection drop
+    meanwhile (CI once caught a pooled kernel that then showed a bare page), it connects
+    again: Voila's server keeps a request that comes while nobody listens, and hands it over
+    on the next connection."""
+    from websockets.sync.server import serve as ws_serve
+
+    message = json.dumps({"QUERY_STRING": "regio=Zeeland"})
+    paths: list[str] = []
+
+    def handler(ws):
+        paths.append(ws.request.path)
+        if len(paths) == 1:
+            ws.close(1011, "keepalive ping timeout")  # dropped while waiting
+            return
+        ws.send(message)
+
+    server = ws_serve(handler, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        fresh.setattr(request, "CONNECT_PAUSE", 0.01)
+        fresh.setenv("VOILA_PREHEAT", "True")
+        fresh.setenv("VOILA_KERNEL_ID", "k-3")
+        fresh.setenv("VOILA_APP_PORT", str(server.socket.getsockname()[1]))
+        fresh.setenv("VOILA_SERVER_URL", "/")
+        assert request.wait_for_request() == {"QUERY_STRING": "regio=Zeeland"}
+        assert paths == ["/voila/query/k-3", "/voila/query/k-3"]
+    finally:
+        server.shutdown()
+
+
+def test_a_server_that_keeps_dropping_the_connection_gives_a_bare_address(fresh):
+    from websockets.sync.server import serve as ws_serve
+
+    server = ws_serve(lambda ws: ws.close(1011), "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        fresh.setattr(request, "CONNECT_PAUSE", 0.01)
+        fresh.setenv("VOILA_PREHEAT", "True")
+        fresh.setenv("VOILA_KERNEL_ID", "k-4")
+        fresh.setenv("VOILA_APP_PORT", str(server.socket.getsockname()[1]))
+        assert request.wait_for_request() == {}
+    finally:
+        server.shutdown()

@@ -35,6 +35,7 @@ from .session import HEARTBEAT, open_session, shared_store
 HERE = "index.ipynb"
 _BRIDGE = re.compile(r"^(go|who):([A-Za-z0-9-]{0,32})(?::([A-Za-z0-9]{0,32}))?(?:#\d+)?$")
 MENU = tuple(STEPS)
+LABELS = dict(STEPS)
 # The group activities of ztmo.ui.groupwork, by step (the idea wall has its own module).
 GROUPWORK_APPS = {"tijdlijn": "TimelineApp", "praktijk": "PracticeApp",
                   "beloften": "PromisesApp", "vlaggen": "FlagsApp"}
@@ -64,6 +65,7 @@ class Journey:
         self._showing = threading.RLock()  # the page script and the trainer's pace both move
         self.pace_seen = -1
         self.upcoming = ""  # while the trainer leads: the step that most likely comes next
+        self.sheet: tuple[str, ...] = ()  # joined: the steps of the meeting's run sheet
         # "Still here" every HEARTBEAT seconds, at a moment of its own: phones that joined
         # together must not all write to the database in the same second.
         self._last_touch = time.monotonic() - random.uniform(0, HEARTBEAT)
@@ -176,12 +178,20 @@ class Journey:
 
         return RegionApp(params)
 
+    def menu_steps(self) -> list[str]:
+        """Every step on your own; in a session the run sheet's (a phone's menu stays
+        short), the start page first, and the step shown now even when the sheet skips it."""
+        if not self.sheet:
+            return [key for key, _ in MENU]
+        steps = ["start", *(s for s in self.sheet if s != "start")]
+        return steps if self.step in steps or not self.step else [*steps, self.step]
+
     def _menu_html(self) -> str:
         nav = Nav(HERE, self.params, journey=True)
         current = ' aria-current="page"'
         items = "".join(
             f'<li><a {nav.attrs(key)}{current if key == self.step else ""}>'
-            f"{esc(label)}</a></li>" for key, label in MENU)
+            f"{esc(LABELS[key])}</a></li>" for key in self.menu_steps())
         return f'<nav class="ztmo-menu-bar" aria-label="Onderdelen"><ul>{items}</ul></nav>'
 
     def _write_identity(self) -> None:
@@ -249,6 +259,12 @@ class Journey:
             if time.monotonic() - self._last_touch >= HEARTBEAT:
                 self._last_touch = time.monotonic()
                 shared_store().touch(link.code, link.token)
+                # One more of the meeting's steps, at this phone's own moment: when the
+                # trainer skips a step or goes back, the room swaps views instead of every
+                # phone building one in the same second.
+                ahead = self.to_build()
+                if ahead:
+                    self.prepare(ahead[0])
         except Exception:  # noqa: BLE001 - the next round tries again
             log_exception("vooruit klaarzetten")
 
@@ -260,6 +276,11 @@ class Journey:
         if not (link and link.joined):
             return
         state = shared_store().state(link.code)
+        sheet = tuple(i.step for i in run_sheet(state))
+        if sheet != self.sheet:
+            with self._showing:
+                self.sheet = sheet
+                self.menu.value = self._menu_html()
         now = pace(state)
         if now.n == self.pace_seen and not initial:
             return
@@ -267,6 +288,14 @@ class Journey:
         if now.mode == TOGETHER and now.step != self.step:
             self.show(now.step)
         self.upcoming = next_step(run_sheet(state), now.step) if now.mode == TOGETHER else ""
+
+    def to_build(self) -> list[str]:
+        """The run sheet's steps without a view yet, nearest to the current step first
+        (of two as near, the one after it)."""
+        steps = list(self.sheet)
+        here = steps.index(self.step) if self.step in steps else 0
+        todo = [s for s in steps if s not in self.views]
+        return sorted(todo, key=lambda s: (abs(steps.index(s) - here), steps.index(s) < here))
 
     def prepare(self, step: str) -> None:
         """Build the view of the step the trainer will most likely choose next, while the

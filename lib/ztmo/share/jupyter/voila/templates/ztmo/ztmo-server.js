@@ -7,13 +7,21 @@
  *    instead of going silently dead. Signs: the kernel websocket reports a restart or a
  *    dead kernel, or it closes and the kernel no longer answers; and a cheap look at the
  *    kernel every 15 seconds while the page is visible.
+ * 3. A phone that slept while the server culled its kernel, or whose wifi came back: when
+ *    the server answers that the kernel is gone, or answers again after the network was
+ *    lost, and the page is on screen, the page reloads by itself (the address names the
+ *    participant and step, so they come back as themselves). Not when the participant
+ *    typed something since their last tap on a button (the reload would lose it: they get
+ *    the notice and can copy it first), and at most once a minute.
  * Nothing here puts text into the page as HTML (textContent only).
  */
 (function () {
   "use strict";
   var CHECK_MS = 15000;
   var NOTICE = "De verbinding met de server is weg. Laad de pagina opnieuw.";
-  var leaving = false, lost = false, sent = false, timer = null;
+  var AUTO_RELOAD_MS = 60000, AUTO_KEY = "ztmo-herladen";
+  var leaving = false, lost = false, sent = false, timer = null, typed = false;
+  var offline = false;  // the notice is up because the server could not be reached
 
   function config() {
     var el = document.getElementById("jupyter-config-data");
@@ -76,14 +84,61 @@
     (document.body || document.documentElement).appendChild(box);
   }
 
+  // Typing marks the page "something unsaved"; a tap on a button (which saves) clears it.
+  document.addEventListener("input", function (ev) {
+    var t = ev.target;
+    if (t && (t.tagName === "TEXTAREA" || (t.tagName === "INPUT" && t.type === "text"))) {
+      typed = true;
+    }
+  }, true);
+  document.addEventListener("click", function (ev) {
+    if (ev.target && ev.target.closest && ev.target.closest("button")) { typed = false; }
+  }, true);
+
+  function lastAutoReload() {
+    try { return Number(window.sessionStorage.getItem(AUTO_KEY)) || 0; } catch (e) { return 0; }
+  }
+  // Reload by itself when that loses nothing; false when it must not (the notice stays).
+  function autoReload() {
+    var now = Date.now();
+    if (leaving || typed || document.hidden || now - lastAutoReload() <= AUTO_RELOAD_MS) {
+      return false;
+    }
+    try { window.sessionStorage.setItem(AUTO_KEY, String(now)); } catch (e) { /* no memory */ }
+    lost = true;
+    if (timer) { clearInterval(timer); }
+    window.location.reload();
+    return true;
+  }
+  // The kernel is gone but the server is there.
+  function kernelGone() {
+    if (lost || leaving) { return; }
+    if (!autoReload()) { showNotice(); }
+  }
+
   // Does our kernel still exist? 404 or no answer at all: the connection is gone.
   function check() {
     var id = kernelId();
     if (!id || lost || leaving) { return; }
     fetch(baseUrl() + "api/kernels/" + id, { cache: "no-store", credentials: "same-origin" })
-      .then(function (r) { if (r.status === 404 || r.status === 410) { showNotice(); } })
-      .catch(function () { if (!leaving) { showNotice(); } });
+      .then(function (r) { if (r.status === 404 || r.status === 410) { kernelGone(); } })
+      .catch(function () {
+        if (leaving) { return; }
+        offline = true;
+        showNotice();
+        setInterval(retry, CHECK_MS);  // e.g. the laptop's server was restarted
+      });
   }
+  // After the network was lost: once the server answers again, start afresh.
+  function retry() {
+    if (!offline || leaving || document.hidden) { return; }
+    fetch(baseUrl() + "api/kernels/" + (kernelId() || "-"),
+          { cache: "no-store", credentials: "same-origin" })
+      .then(function () { if (autoReload()) { offline = false; } })
+      .catch(function () { /* still unreachable: the notice stays */ });
+  }
+  window.addEventListener("online", retry);
+  document.addEventListener("visibilitychange", retry);
   function startChecks() {
     if (!timer) {
       timer = setInterval(function () { if (!document.hidden) { check(); } }, CHECK_MS);
