@@ -7,6 +7,13 @@ page's own start raises `ServerBusy` (the page handler answers "Het is even druk
 while a refill of Voila's preheated pool waits for a free place instead of failing.
 Voila builds its pooling manager on top of this class
 (`--VoilaConfiguration.multi_kernel_manager_class`), so pool kernels are counted too.
+
+Culling: Jupyter Server culls a kernel without connections only when it has also been
+idle, and every widget update a kernel sends counts as activity. Our participants'
+kernels keep drawing the group's answers, so a page that vanished without a goodbye (a
+tab the phone's browser threw away) would keep its kernel for the whole workshop. Here a
+kernel that has had no page connected for the cull time is culled, busy drawing or not
+(Voila's pool kernels, which wait for a page, are exempt: Voila's manager checks first).
 """
 
 from __future__ import annotations
@@ -35,6 +42,29 @@ class CappedKernelManager(AsyncMappingKernelManager):
 
     _stopping = False
     _last_demand = float("-inf")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._alone_since: dict[str, float] = {}  # kernel id -> first seen without a page
+
+    async def cull_kernel_if_idle(self, kernel_id: str):
+        now = time.monotonic()
+        for gone in [k for k in self._alone_since if k not in self._kernels]:
+            del self._alone_since[gone]
+        kernel = self._kernels.get(kernel_id)
+        state = getattr(kernel, "execution_state", None)
+        if (self.cull_connected or self._kernel_connections.get(kernel_id, 0)
+                or state in ("starting", "busy")):  # busy: still rendering its page
+            self._alone_since.pop(kernel_id, None)
+        else:
+            alone = now - self._alone_since.setdefault(kernel_id, now)
+            if self.cull_idle_timeout > 0 and alone > self.cull_idle_timeout:
+                self.log.warning("Culling kernel %s: no page connected for %d seconds.",
+                                 kernel_id, int(alone))
+                self._alone_since.pop(kernel_id, None)
+                await self.shutdown_kernel(kernel_id)
+                return
+        return await super().cull_kernel_if_idle(kernel_id)
 
     def note_demand(self) -> None:
         """A page was asked for (our page handler calls this)."""

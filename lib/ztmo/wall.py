@@ -42,7 +42,7 @@ __all__ = [
     "IDEA", "MAX_IDEAS_PER_PERSON", "MAX_IDEA_LENGTH", "MAX_VOTES", "VOTE", "Idea", "Result",
     "budget", "check_idea", "check_votes", "idea_id", "idea_key", "ideas", "is_idea_id",
     "is_wall", "merge_ok", "my_votes", "parse_key", "parse_votes", "resolve", "tally",
-    "vote_key",
+    "vote_key", "vote_text",
 ]
 
 IDEA, VOTE = "idee", "stem"  # the two families of keys
@@ -230,6 +230,16 @@ def parse_votes(value: object) -> list[str]:
     if not isinstance(value, str):
         return []
     return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def vote_text(value: object, texts: Mapping[str, str]) -> str:
+    """A stored vote in words, for an export: each idea id with its text ("1.1: Samen
+    eten | 2.1: Eén plan"), "(idee weggehaald)" for an idea no longer there, "geen stemmen"
+    when every vote was taken back."""
+    ids = [] if value == "geen" else parse_votes(value)
+    if not ids:
+        return "geen stemmen"
+    return " | ".join(f"{i}: {texts.get(i, '(idee weggehaald)')}" for i in ids)
 
 
 def _votes_phrase(n: int) -> str:

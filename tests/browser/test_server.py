@@ -276,6 +276,45 @@ def test_full_server_says_busy_and_open_pages_keep_working(server, open_page):
     assert shutdown(server, k) == 204 and shutdown(server, k) == 204  # twice is fine
 
 
+def test_a_page_that_vanished_without_goodbye_is_culled_while_the_group_works_on(
+        server, browser):
+    """A phone's browser drops a page without a goodbye (a tab thrown away, a dead battery).
+    Its kernel keeps drawing the group's new answers, which the server counts as activity:
+    culling by idleness alone would keep it for the whole workshop. It goes once it has
+    had no page for the cull time."""
+    from ztmo import presenter
+    from ztmo.activities import WHAT_IS_HOME
+    from ztmo.store import Store
+
+    store = Store.from_env()
+    session = store.create_session("Weggevallen")
+    presenter.set_revealed(store, session.code, session.trainer_key, "start", True)
+    gone = Page(browser, server, 390, 844)
+    # Its goodbye never leaves the phone (the browser threw the page away).
+    gone.context.add_init_script(
+        "navigator.sendBeacon = () => true; const real = window.fetch;"
+        "window.fetch = (u, o) => String(u).includes('/voila/api/shutdown/') ?"
+        " Promise.resolve(new Response(null, {status: 204})) : real(u, o);")
+    gone.page.goto(server.url("index.ipynb",
+                              f"sessie={session.code}&deelnemer={store.join(session.code)}"))
+    gone.page.wait_for_selector(".ztmo-joined", timeout=OPEN_MS)
+    gone.page.locator(".ztmo-word-cloud").wait_for(timeout=OPEN_MS)
+    kid = kernel_id(gone.page)
+    gone.context.close()
+    others = [store.join(session.code) for _ in range(3)]
+    words = iter(f"woord{n}" for n in range(1000))
+    began, activity = time.monotonic(), []
+    while (model := kernel_model(server, kid)) is not None:
+        assert time.monotonic() - began < 60, "the vanished page's kernel was never culled"
+        for token in others:  # the group goes on answering: the kernel draws it
+            store.save_answer(session.code, token, WHAT_IS_HOME, next(words))
+        activity.append(model["last_activity"])
+        time.sleep(1)
+    # It was busy drawing until the end, and still it went, after about the cull time.
+    assert len(set(activity)) > 3
+    assert time.monotonic() - began >= 10
+
+
 # ---- a lost connection --------------------------------------------------------------
 
 def test_notice_when_the_kernel_dies(server, open_page):

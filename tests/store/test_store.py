@@ -472,6 +472,32 @@ def test_export_numbers_people_and_shows_readable_dutch_columns(store, session):
     assert a not in text and b not in text  # no participant tokens
 
 
+def test_export_writes_idea_wall_votes_as_the_ideas_they_went_to(store, session):
+    """A vote is stored as idea ids ("1.1,2.1"); in the export the analyst reads which
+    ideas those are, and the ids stay for counting. Removed ideas and taking every vote
+    back are said in words."""
+    from ztmo import wall as rules
+
+    a, b, c = (store.join(session.code) for _ in range(3))
+    store.save_answer(session.code, a, rules.idea_key("eigen", 1), "Samen eten")
+    store.save_answer(session.code, b, rules.idea_key("eigen", 1), "=1+1 plan")
+    store.save_answer(session.code, b, rules.idea_key("eigen", 2), "Later weg")
+    store.save_answer(session.code, c, rules.vote_key("eigen"), "1.1,2.1")
+    store.save_answer(session.code, a, rules.vote_key("eigen"), "2.2")
+    store.save_answer(session.code, b, rules.vote_key("eigen"), "geen")
+    store.hide_answer(session.code, session.trainer_key, b, rules.idea_key("eigen", 2))
+    frame = store.export(session.code)
+    votes = frame[frame["opdrachtcode"] == rules.vote_key("eigen")]
+    assert dict(zip(votes["deelnemer"], votes["antwoord"], strict=True)) == {
+        "deelnemer 3": "1.1: Samen eten | 2.1: =1+1 plan",
+        "deelnemer 1": "2.2: (idee weggehaald)",
+        "deelnemer 2": "geen stemmen",
+    }
+    assert "Later weg" not in " ".join(frame["antwoord"])  # hidden means hidden, here too
+    full = store.export(session.code, include_hidden=True)  # the trainer asked for all
+    assert "2.2: Later weg (verborgen)" in full["antwoord"].tolist()
+
+
 def test_export_leaves_hidden_answers_out_unless_asked(store, session):
     a, b = store.join(session.code), store.join(session.code)
     store.save_answer(session.code, a, Q, "zichtbaar")

@@ -334,3 +334,11 @@ def test_tokens_never_appear_in_the_results():
     results = tally(s, W, {"3.1": "1.1"}, pinned="2.1")
     assert_no_tokens(results, ideas(s, W), my_votes(s, W, TOKENS[0]))
     assert not hasattr(results[0], "author")
+
+
+def test_vote_text_names_each_idea_and_says_what_is_gone():
+    texts = {"1.1": "Samen eten", "2.1": "Eén plan"}
+    assert wall.vote_text("2.1,1.1", texts) == "2.1: Eén plan | 1.1: Samen eten"  # order kept
+    assert wall.vote_text("1.1,9.2", texts) == "1.1: Samen eten | 9.2: (idee weggehaald)"
+    assert wall.vote_text("geen", texts) == wall.vote_text("", texts) == "geen stemmen"
+    assert wall.vote_text(None, texts) == "geen stemmen"

@@ -29,7 +29,7 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from .. import activities
+from .. import activities, wall
 from ..errors import (
     SessionClosed,
     StoreUnavailable,
@@ -125,6 +125,23 @@ def _local_date(moment: datetime | None = None) -> date:
     from zoneinfo import ZoneInfo
 
     return (moment or _now()).astimezone(ZoneInfo(LOCAL_TIME)).date()
+
+
+def _idea_texts(snap: Snapshot, people: Mapping[str, Person],
+                include_hidden: bool) -> dict[str, dict[str, str]]:
+    """Per wall, each idea's public id ("3.1") and its text, for the export's votes; a
+    hidden idea only when hidden answers are exported too (marked so)."""
+    texts: dict[str, dict[str, str]] = {}
+    for a in snap.answers:
+        parsed = wall.parse_key(a.activity)
+        person = people.get(a.participant)
+        if parsed is None or parsed[0] != wall.IDEA or person is None or not a.value:
+            continue
+        if a.hidden and not include_hidden:
+            continue
+        text = str(a.value) + (" (verborgen)" if a.hidden else "")
+        texts.setdefault(parsed[1], {})[wall.idea_id(person.number, parsed[2])] = text
+    return texts
 
 
 def _insert(conn: Connection) -> Callable[..., Any]:
@@ -480,16 +497,21 @@ class Store:
         local = ZoneInfo(LOCAL_TIME)
         snap = self.snapshot(code)
         people = {p.token: p for p in snap.people}
+        ideas = _idea_texts(snap, people, include_hidden)
         rows = []
         for a in snap.answers:
             if a.hidden and not include_hidden:
                 continue
             person = people.get(a.participant)
+            value = a.value
+            parsed = wall.parse_key(a.activity)
+            if parsed is not None and parsed[0] == wall.VOTE:  # idea ids: say which ideas
+                value = wall.vote_text(a.value, ideas.get(parsed[1], {}))
             rows.append((
                 snap.code,
                 f"deelnemer {person.number}" if person else "deelnemer onbekend",
                 codes.display_nickname(person.nickname if person else None),
-                activities.label(a.activity), a.activity, a.value,
+                activities.label(a.activity), a.activity, value,
                 a.updated_at.astimezone(local), "ja" if a.hidden else "nee",
             ))
         return pd.DataFrame(rows, columns=EXPORT_COLUMNS)
