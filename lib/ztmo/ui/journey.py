@@ -69,6 +69,9 @@ class Journey:
         # "Still here" every HEARTBEAT seconds, at a moment of its own: phones that joined
         # together must not all write to the database in the same second.
         self._last_touch = time.monotonic() - random.uniform(0, HEARTBEAT)
+        # When to build one more of the meeting's steps ahead: set on joining, half a
+        # minute or so later (a group arriving at once must not all build then).
+        self._next_build = float("inf")
         self._chores: threading.Thread | None = None
         # A preheated kernel builds the app before the request (and its address) arrives:
         # until then the identity is not real, and the page script must not copy it.
@@ -226,6 +229,7 @@ class Journey:
         self._follow(initial=True)
         if self._beat_thread is not None:
             return
+        self._next_build = time.monotonic() + random.uniform(HEARTBEAT / 2, 1.5 * HEARTBEAT)
 
         def run() -> None:
             while not self._beat.wait(FOLLOW_INTERVAL):
@@ -259,9 +263,11 @@ class Journey:
             if time.monotonic() - self._last_touch >= HEARTBEAT:
                 self._last_touch = time.monotonic()
                 shared_store().touch(link.code, link.token)
+            if time.monotonic() >= self._next_build:
                 # One more of the meeting's steps, at this phone's own moment: when the
                 # trainer skips a step or goes back, the room swaps views instead of every
                 # phone building one in the same second.
+                self._next_build = time.monotonic() + HEARTBEAT
                 ahead = self.to_build()
                 if ahead:
                     self.prepare(ahead[0])
