@@ -229,7 +229,7 @@ def export_session(store, args: argparse.Namespace) -> int:
     # Asked for as such: without hidden answers, nothing of them shows (not even a hidden
     # idea's text in the votes that went to it).
     frame = store.export(args.code, include_hidden=args.met_verborgen)
-    hidden = sum(1 for a in store.snapshot(args.code).answers if a.hidden)
+    left_out = sum(1 for a in store.snapshot(args.code).answers if a.hidden)
     files = [(path, make(frame)) for path, make in ((args.xlsx, to_xlsx), (args.csv, to_csv))
              if path is not None]
     for path, data in files:
@@ -239,7 +239,6 @@ def export_session(store, args: argparse.Namespace) -> int:
             raise ZtmoError(f"Het bestand {path} kon niet worden geschreven "
                             f"({exc.strerror or exc}). Kies een andere plek.") from exc
     print(f"{_count(len(frame))} geschreven naar {' en '.join(str(p) for p, _ in files)}")
-    left_out = hidden
     if left_out and not args.met_verborgen:
         it, are = ("het", "is") if left_out == 1 else ("ze", "zijn")
         print(f"{_count(left_out)} niet meegenomen, omdat {it} verborgen {are}. "

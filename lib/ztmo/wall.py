@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from .activities import NO_VOTES
 from .errors import InvalidAnswer
 
 if TYPE_CHECKING:
@@ -40,7 +41,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "IDEA", "MAX_IDEAS_PER_PERSON", "MAX_IDEA_LENGTH", "MAX_VOTES", "VOTE", "Idea", "Result",
-    "budget", "check_idea", "check_votes", "idea_id", "idea_key", "ideas", "is_idea_id",
+    "budget", "check_idea", "check_votes", "idea_id", "idea_key", "idea_texts", "ideas",
+    "is_idea_id",
     "is_wall", "merge_ok", "my_votes", "parse_key", "parse_votes", "resolve", "tally",
     "vote_key", "vote_text",
 ]
@@ -214,6 +216,23 @@ def ideas(snap: Snapshot, wall: str, merges: Mapping[str, str] | None = None) ->
     return [i for i in found if resolve(merges, i.id, existing) == i.id]
 
 
+def idea_texts(snap: Snapshot, include_hidden: bool = False) -> dict[str, dict[str, str]]:
+    """Per wall, each idea's public id and its text as shown, for an export's votes; a
+    hidden idea only with ``include_hidden`` (and then marked so)."""
+    number = {p.token: p.number for p in snap.people}
+    texts: dict[str, dict[str, str]] = {}
+    for answer in snap.answers:
+        parsed = parse_key(answer.activity)
+        person = number.get(answer.participant)
+        text = _shown(answer.value)
+        if (parsed is None or parsed[0] != IDEA or parsed[2] is None or person is None
+                or not text or (answer.hidden and not include_hidden)):
+            continue
+        shown = text + (" (verborgen)" if answer.hidden else "")
+        texts.setdefault(parsed[1], {})[idea_id(person, parsed[2])] = shown
+    return texts
+
+
 # -- votes ----------------------------------------------------------------------------------
 
 def budget(n_ideas: int) -> int:
@@ -236,7 +255,7 @@ def vote_text(value: object, texts: Mapping[str, str]) -> str:
     """A stored vote in words, for an export: each idea id with its text ("1.1: Samen
     eten | 2.1: Eén plan"), "(idee weggehaald)" for an idea no longer there, "geen stemmen"
     when every vote was taken back."""
-    ids = [] if value == "geen" else parse_votes(value)
+    ids = [] if value == NO_VOTES else parse_votes(value)
     if not ids:
         return "geen stemmen"
     return " | ".join(f"{i}: {texts.get(i, '(idee weggehaald)')}" for i in ids)

@@ -22,18 +22,30 @@ def fresh(monkeypatch):
     return monkeypatch
 
 
-def _voila_like_server(message: str):
+def _voila_like_server(message: str, drop_first: int = 0):
     """A websocket server on a free port that answers /voila/query/<id> with one message,
-    as Voila's RequestInfoSocketHandler does; records the paths asked for."""
+    as Voila's RequestInfoSocketHandler does (after dropping the first ``drop_first``
+    connections, -1: every one); records the paths asked for."""
     paths: list[str] = []
 
     def handler(ws):
         paths.append(ws.request.path)
+        if drop_first < 0 or len(paths) <= drop_first:
+            ws.close(1011, "keepalive ping timeout")  # dropped while waiting
+            return
         ws.send(message)
 
     server = serve(handler, "127.0.0.1", 0)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, server.socket.getsockname()[1], paths
+
+
+def _preheated(fresh, kernel_id: str, port: int) -> None:
+    """This process as a preheated kernel of a server on ``port``."""
+    fresh.setenv("VOILA_PREHEAT", "True")
+    fresh.setenv("VOILA_KERNEL_ID", kernel_id)
+    fresh.setenv("VOILA_APP_PORT", str(port))
+    fresh.setenv("VOILA_SERVER_URL", "/")
 
 
 def test_url_is_built_as_voila_builds_it():
@@ -56,10 +68,7 @@ def test_waits_for_the_request_and_sets_the_environment(fresh):
     message = json.dumps({"QUERY_STRING": "sessie=AB12CD&stap=scan", "PATH_INFO": "/x"})
     server, port, paths = _voila_like_server(message)
     try:
-        fresh.setenv("VOILA_PREHEAT", "True")
-        fresh.setenv("VOILA_KERNEL_ID", "k-1")
-        fresh.setenv("VOILA_APP_PORT", str(port))
-        fresh.setenv("VOILA_SERVER_URL", "/")
+        _preheated(fresh, "k-1", port)
         from ztmo.params import query_string, resolve
 
         assert query_string() == "sessie=AB12CD&stap=scan"
@@ -74,9 +83,7 @@ def test_a_server_that_is_gone_gives_a_bare_address(fresh):
     server.shutdown()
     fresh.setattr(request, "CONNECT_TRIES", 2)
     fresh.setattr(request, "CONNECT_PAUSE", 0.01)
-    fresh.setenv("VOILA_PREHEAT", "True")
-    fresh.setenv("VOILA_KERNEL_ID", "k-2")
-    fresh.setenv("VOILA_APP_PORT", str(port))
+    _preheated(fresh, "k-2", port)
     assert request.wait_for_request() == {}
 
 
@@ -94,26 +101,11 @@ def test_a_connection_dropped_while_waiting_is_made_again(fresh):
     meanwhile (CI once caught a pooled kernel that then showed a bare page), it connects
     again: Voila's server keeps a request that comes while nobody listens, and hands it over
     on the next connection."""
-    from websockets.sync.server import serve as ws_serve
-
     message = json.dumps({"QUERY_STRING": "regio=Zeeland"})
-    paths: list[str] = []
-
-    def handler(ws):
-        paths.append(ws.request.path)
-        if len(paths) == 1:
-            ws.close(1011, "keepalive ping timeout")  # dropped while waiting
-            return
-        ws.send(message)
-
-    server = ws_serve(handler, "127.0.0.1", 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server, port, paths = _voila_like_server(message, drop_first=1)
     try:
         fresh.setattr(request, "CONNECT_PAUSE", 0.01)
-        fresh.setenv("VOILA_PREHEAT", "True")
-        fresh.setenv("VOILA_KERNEL_ID", "k-3")
-        fresh.setenv("VOILA_APP_PORT", str(server.socket.getsockname()[1]))
-        fresh.setenv("VOILA_SERVER_URL", "/")
+        _preheated(fresh, "k-3", port)
         assert request.wait_for_request() == {"QUERY_STRING": "regio=Zeeland"}
         assert paths == ["/voila/query/k-3", "/voila/query/k-3"]
     finally:
@@ -121,15 +113,10 @@ def test_a_connection_dropped_while_waiting_is_made_again(fresh):
 
 
 def test_a_server_that_keeps_dropping_the_connection_gives_a_bare_address(fresh):
-    from websockets.sync.server import serve as ws_serve
-
-    server = ws_serve(lambda ws: ws.close(1011), "127.0.0.1", 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server, port, _ = _voila_like_server("{}", drop_first=-1)
     try:
         fresh.setattr(request, "CONNECT_PAUSE", 0.01)
-        fresh.setenv("VOILA_PREHEAT", "True")
-        fresh.setenv("VOILA_KERNEL_ID", "k-4")
-        fresh.setenv("VOILA_APP_PORT", str(server.socket.getsockname()[1]))
+        _preheated(fresh, "k-4", port)
         assert request.wait_for_request() == {}
     finally:
         server.shutdown()

@@ -127,23 +127,6 @@ def _local_date(moment: datetime | None = None) -> date:
     return (moment or _now()).astimezone(ZoneInfo(LOCAL_TIME)).date()
 
 
-def _idea_texts(snap: Snapshot, people: Mapping[str, Person],
-                include_hidden: bool) -> dict[str, dict[str, str]]:
-    """Per wall, each idea's public id ("3.1") and its text, for the export's votes; a
-    hidden idea only when hidden answers are exported too (marked so)."""
-    texts: dict[str, dict[str, str]] = {}
-    for a in snap.answers:
-        parsed = wall.parse_key(a.activity)
-        person = people.get(a.participant)
-        if parsed is None or parsed[0] != wall.IDEA or person is None or not a.value:
-            continue
-        if a.hidden and not include_hidden:
-            continue
-        text = str(a.value) + (" (verborgen)" if a.hidden else "")
-        texts.setdefault(parsed[1], {})[wall.idea_id(person.number, parsed[2])] = text
-    return texts
-
-
 def _insert(conn: Connection) -> Callable[..., Any]:
     """The dialect's insert(), which has on_conflict_do_update / do_nothing."""
     if conn.dialect.name == "postgresql":
@@ -497,7 +480,7 @@ class Store:
         local = ZoneInfo(LOCAL_TIME)
         snap = self.snapshot(code)
         people = {p.token: p for p in snap.people}
-        ideas = _idea_texts(snap, people, include_hidden)
+        ideas = wall.idea_texts(snap, include_hidden)
         rows = []
         for a in snap.answers:
             if a.hidden and not include_hidden:

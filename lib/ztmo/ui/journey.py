@@ -282,7 +282,8 @@ class Journey:
         if not (link and link.joined):
             return
         state = shared_store().state(link.code)
-        sheet = tuple(i.step for i in run_sheet(state))
+        items = run_sheet(state)
+        sheet = tuple(i.step for i in items)
         if sheet != self.sheet:
             with self._showing:
                 self.sheet = sheet
@@ -293,7 +294,7 @@ class Journey:
         self.pace_seen = now.n
         if now.mode == TOGETHER and now.step != self.step:
             self.show(now.step)
-        self.upcoming = next_step(run_sheet(state), now.step) if now.mode == TOGETHER else ""
+        self.upcoming = next_step(items, now.step) if now.mode == TOGETHER else ""
 
     def to_build(self) -> list[str]:
         """The run sheet's steps without a view yet, nearest to the current step first
