@@ -40,6 +40,9 @@ LABELS = dict(STEPS)
 GROUPWORK_APPS = {"tijdlijn": "TimelineApp", "praktijk": "PracticeApp",
                   "beloften": "PromisesApp", "vlaggen": "FlagsApp"}
 FOLLOW_INTERVAL = 0.5  # s: a participant's app follows the trainer's "Volgende stap" this fast
+# s after the page's request without building ahead: widgets made while the page loads
+# its widgets can be lost to it ("widget model not found").
+PAGE_LOAD_QUIET = 10.0
 
 
 class Journey:
@@ -72,6 +75,7 @@ class Journey:
         # When to build one more of the meeting's steps ahead: set on joining, half a
         # minute or so later (a group arriving at once must not all build then).
         self._next_build = float("inf")
+        self._quiet_until = 0.0  # no building ahead before this (the page is loading)
         self._chores: threading.Thread | None = None
         # A preheated kernel builds the app before the request (and its address) arrives:
         # until then the identity is not real, and the page script must not copy it.
@@ -97,6 +101,7 @@ class Journey:
                 problems.append(_unknown_token())
             params = replace(params, deelnemer="")
         self.params, self.link = params, link
+        self._quiet_until = time.monotonic() + PAGE_LOAD_QUIET
         self.notices.children = tuple(error_box(e) for e in (*params.errors, *problems))
         for view in self.views.values():
             _pause(view)
@@ -258,12 +263,12 @@ class Journey:
 
     def _do_chores(self, link) -> None:
         try:
-            if self.upcoming:
+            if self.upcoming and time.monotonic() >= self._quiet_until:
                 self.prepare(self.upcoming)
             if time.monotonic() - self._last_touch >= HEARTBEAT:
                 self._last_touch = time.monotonic()
                 shared_store().touch(link.code, link.token)
-            if time.monotonic() >= self._next_build:
+            if time.monotonic() >= max(self._next_build, self._quiet_until):
                 # One more of the meeting's steps, at this phone's own moment: when the
                 # trainer skips a step or goes back, the room swaps views instead of every
                 # phone building one in the same second.
