@@ -8,7 +8,7 @@ PORT ?= 8866
 ZTMO_HOST ?= 127.0.0.1
 export PORT ZTMO_HOST
 
-.PHONY: install install-test serve test bench data clean chromium postgresql zbar
+.PHONY: install install-test serve test bench data clean chromium postgresql zbar nginx
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -50,7 +50,17 @@ zbar:
 	  else echo "Let op: zbarimg ontbreekt; installeer het Debian-pakket 'zbar-tools'."; fi; \
 	fi
 
-install-test: $(VENV)/.installed-test chromium postgresql zbar
+# Debian's nginx (and openssl for a self-signed certificate): the hosted-server tests put the
+# site file from deploy/ in front of the server. The tests start their own nginx on a free
+# loopback port; the package's own service is not needed (and not started here).
+nginx:
+	@if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx openssl >/dev/null; \
+	  else echo "Let op: nginx ontbreekt; installeer het Debian-pakket 'nginx'."; fi; \
+	fi
+
+install-test: $(VENV)/.installed-test chromium postgresql zbar nginx
 
 serve: install
 	$(VENV)/bin/ztmo serve

@@ -55,3 +55,24 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    """A PostgreSQL server for the whole run (store and hosted tests share it):
+    $ZTMO_TEST_DATABASE_URL or a throwaway cluster (tests.store.conftest.PostgresCluster)."""
+    from tests.store.conftest import TEST_URL_VAR, PostgresCluster
+
+    given = os.environ.get(TEST_URL_VAR, "").strip()
+    if given:
+        yield given
+        return
+    cluster = PostgresCluster(fast=True)
+    try:
+        url = cluster.start()
+    except (RuntimeError, OSError) as exc:
+        skip_or_fail(f"geen PostgreSQL voor de tests: {exc}")
+    try:
+        yield url
+    finally:
+        cluster.stop()

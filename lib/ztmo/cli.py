@@ -79,10 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
     nweg.add_argument("--bijeenkomst", metavar="CODE",
                       help="verwijder alleen deze bijeenkomst (code van de sessie)")
 
-    from . import cli_data
+    from . import cli_data, cli_hosting
     from .editions import cli as editie_cli  # cheap: heavy imports happen in run()
 
     cli_data.add_parsers(sub)
+    cli_hosting.add_parsers(sub)
     editie_cli.add_parser(sub)
     return parser
 
@@ -105,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
         from .editions import cli as editie_cli
 
         return editie_cli.run(args)
+    if args.command in ("trainer", "opruimen"):
+        from . import cli_hosting
+
+        return cli_hosting.run(args)
     if args.command in ("data", "regio"):
         from . import cli_data
 

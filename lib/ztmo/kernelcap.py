@@ -14,6 +14,14 @@ kernels keep drawing the group's answers, so a page that vanished without a good
 tab the phone's browser threw away) would keep its kernel for the whole workshop. Here a
 kernel that has had no page connected for the cull time is culled, busy drawing or not
 (Voila's pool kernels, which wait for a page, are exempt: Voila's manager checks first).
+
+Handed out, never connected: a page whose browser never opens the kernel's websocket (a
+client that only fetches pages, in a loop) would hold its kernel for the whole cull time.
+`reap_if_never_connected` returns such a kernel a few seconds after its page was sent.
+
+Memory: one kernel may not grow without bound. `over_memory` lists kernels whose resident
+memory is above the ceiling; the server replaces them (the page reloads by itself, as the
+same participant).
 """
 
 from __future__ import annotations
@@ -46,11 +54,59 @@ class CappedKernelManager(AsyncMappingKernelManager):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self._alone_since: dict[str, float] = {}  # kernel id -> first seen without a page
+        self._ever_connected: set[str] = set()
+
+    def notify_connect(self, kernel_id):
+        self._ever_connected.add(kernel_id)
+        return super().notify_connect(kernel_id)
+
+    def ever_connected(self, kernel_id: str) -> bool:
+        return kernel_id in self._ever_connected
+
+    async def reap_if_never_connected(self, kernel_id: str, grace: float) -> bool:
+        """Shut the kernel down if no page connected to it within ``grace`` seconds (after
+        its page was sent); True when it was shut down."""
+        await asyncio.sleep(grace)
+        if kernel_id not in self._kernels or self.ever_connected(kernel_id):
+            return False
+        self.log.warning("Kernel %s: page sent %d s ago, but never opened: shutting it down.",
+                         kernel_id, int(grace))
+        try:
+            await self.shutdown_kernel(kernel_id)
+        except Exception as exc:  # noqa: BLE001 - already gone
+            self.log.debug("Kernel %s was already gone: %s", kernel_id, exc)
+        return True
+
+    def kernel_pid(self, kernel_id: str) -> int | None:
+        kernel = self._kernels.get(kernel_id)
+        provisioner = getattr(kernel, "provisioner", None)
+        process = getattr(provisioner, "process", None)
+        return getattr(process, "pid", None)
+
+    def over_memory(self, ceiling_bytes: int) -> list[tuple[str, int]]:
+        """Kernels (that a page connected to) whose resident memory is above the ceiling."""
+        if ceiling_bytes <= 0:
+            return []
+        import psutil
+
+        found = []
+        for kernel_id in list(self._kernels):
+            pid = self.kernel_pid(kernel_id)
+            if pid is None or kernel_id not in self._ever_connected:
+                continue
+            try:
+                rss = psutil.Process(pid).memory_info().rss
+            except (psutil.Error, OSError):
+                continue
+            if rss > ceiling_bytes:
+                found.append((kernel_id, rss))
+        return found
 
     async def cull_kernel_if_idle(self, kernel_id: str):
         now = time.monotonic()
         for gone in [k for k in self._alone_since if k not in self._kernels]:
             del self._alone_since[gone]
+        self._ever_connected &= set(self._kernels) | set(self._pending_kernels)
         kernel = self._kernels.get(kernel_id)
         state = getattr(kernel, "execution_state", None)
         if (self.cull_connected or self._kernel_connections.get(kernel_id, 0)

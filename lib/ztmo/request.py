@@ -19,10 +19,11 @@ import os
 import threading
 import time
 
-# What Voila's server sends (voila.utils.ENV_VARIABLE, request part).
+# What Voila's server sends (voila.utils.ENV_VARIABLE, request part), plus the one header
+# our server passes on (the signed-in trainer, see ztmo.serverauth; only the server sets it).
 REQUEST_VARIABLES = frozenset({
     "QUERY_STRING", "PATH_INFO", "SCRIPT_NAME", "SERVER_NAME", "SERVER_PORT",
-    "SERVER_PROTOCOL", "SERVER_SOFTWARE", "VOILA_REQUEST_URL",
+    "SERVER_PROTOCOL", "SERVER_SOFTWARE", "VOILA_REQUEST_URL", "HTTP_X_ZTMO_TRAINER",
 })
 CONNECT_TRIES = 5
 CONNECT_PAUSE = 1.0  # s between tries: the server may be busy starting many kernels

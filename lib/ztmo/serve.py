@@ -51,6 +51,9 @@ class ServeSettings:
     cull_interval_seconds: int = 30
     root: Path = REPO_ROOT
     runtime_dir: Path | None = None  # socket files; None: default_runtime_dir()
+    base_url: str = "/"           # the path everything is served under (from ZTMO_BASE_URL)
+    public_url: str = ""          # ZTMO_BASE_URL, checked ("" on a laptop)
+    accounts: bool = False        # ZTMO_ACCOUNTS: a hosted server with trainer accounts
 
     @property
     def kernel_cap(self) -> int:
@@ -73,7 +76,16 @@ class ServeSettings:
                 raise SettingsError(f"{key} moet {bounds} zijn, niet {value}.")
             return value
 
+        from .hosting import AddressError, HostSettings
+
+        try:
+            hosted = HostSettings.from_env(env)
+        except AddressError as exc:
+            raise SettingsError(str(exc)) from None
         return cls(
+            base_url=hosted.prefix,
+            public_url=hosted.address.url if hosted.address else "",
+            accounts=hosted.accounts,
             host=env.get("ZTMO_HOST", "").strip() or "127.0.0.1",
             port=number("PORT", 8866, 1, 65535),
             preheat=env.get("ZTMO_PREHEAT", "1").strip().lower() not in ("0", "false", "nee", "no"),
@@ -132,6 +144,7 @@ def voila_argv(s: ServeSettings, python: str = sys.executable, isolated: bool = 
         f"--port={s.port}",
         "--Voila.port_retries=0",  # a busy port is an error, never a silent other port
         f"--Voila.ip={s.host}",
+        f"--Voila.base_url={s.base_url}",
         "--template=ztmo",
         "--theme=light",
         "--VoilaConfiguration.show_tracebacks=False",
@@ -174,7 +187,10 @@ def voila_env(base: dict[str, str] | None = None, extra: dict[str, str] | None =
 
 
 def start_urls(s: ServeSettings) -> list[str]:
-    """The addresses people can open; for 0.0.0.0 the machine's own network addresses."""
+    """The addresses people can open: the public address when there is one; else this
+    machine's (for 0.0.0.0 its own network addresses)."""
+    if s.public_url:
+        return [s.public_url + "/"]
     hosts = [s.host]
     if s.host in ("0.0.0.0", "::"):
         hosts = ["127.0.0.1"]
@@ -185,7 +201,7 @@ def start_urls(s: ServeSettings) -> list[str]:
                     hosts.append(ip)
         except OSError:
             pass
-    return [f"http://{h}:{s.port}/{START_PATH}" for h in hosts]
+    return [f"http://{h}:{s.port}{s.base_url}{START_PATH}" for h in hosts]
 
 
 # ---- checks before the start --------------------------------------------------------
@@ -260,6 +276,37 @@ def check_data_dir(env: Mapping[str, str] | None = None) -> str | None:
     return None
 
 
+def database_notes(s: ServeSettings, env: Mapping[str, str] | None = None) -> list[str]:
+    """Warnings (not refusals) about PostgreSQL: every kernel keeps one connection, so
+    max_connections must leave room for the kernel ceiling; an unreachable database is
+    said, and the server starts anyway (it may be starting too, after a reboot)."""
+    env = os.environ if env is None else env
+    url = env.get("ZTMO_DATABASE_URL", "").strip()
+    if not url.startswith(("postgres", "postgresql")):
+        return []
+    from sqlalchemy import text
+
+    from .store.engine import make_engine
+
+    need = s.kernel_cap + 20  # one per kernel, and the server's own
+    try:
+        engine = make_engine(url)
+        try:
+            with engine.connect() as conn:
+                allowed = int(conn.execute(text("SHOW max_connections")).scalar_one())
+        finally:
+            engine.dispose()
+    except Exception as exc:  # noqa: BLE001 - any reason: say it, start anyway
+        return [(f"De database is nu niet bereikbaar ({type(exc).__name__}); de server start "
+                "toch en probeert het steeds opnieuw. Klopt ZTMO_DATABASE_URL?")]
+    if allowed < need:
+        return [(f"PostgreSQL staat hoogstens {allowed} verbindingen toe, maar deze server kan "
+                f"er tot {need} gebruiken (één per kernel; ZTMO_MAX_KERNELS={s.kernel_cap}). "
+                f"Zet max_connections in postgresql.conf op minstens {need} (zie de README), "
+                "anders krijgen deelnemers in een volle zaal foutmeldingen.")]
+    return []
+
+
 def preflight(s: ServeSettings, env: Mapping[str, str] | None = None) -> list[str]:
     """Every problem found before starting, as Dutch sentences (empty: all is well)."""
     problems = [p for p in (check_port(s.host, s.port), check_data_dir(env)) if p]
@@ -279,9 +326,20 @@ def run(s: ServeSettings) -> int:
             print(f"  - {p}", file=sys.stderr)
         return 2
     print("Zo thuis mogelijk opgroeien: de apps starten.")
+    for note in database_notes(s):
+        print(f"  Let op: {note}", flush=True)
+    if s.accounts:
+        print("  Modus: server voor een leernetwerk, met trainersaccounts (ZTMO_ACCOUNTS=1). "
+              "Deelnemers komen alleen binnen met een code; trainers melden zich aan met hun "
+              "sleutel (ztmo trainer nieuw).")
+    else:
+        print("  Modus: laptop, zonder accounts: iedereen die deze server bereikt, kan het "
+              "trainersscherm openen.")
     for url in start_urls(s):
         print(f"  Open: {url}")
-    if s.host == "127.0.0.1":
+    if s.public_url:
+        print(f"  Intern (voor nginx): http://{s.host}:{s.port}{s.base_url}")
+    elif s.host == "127.0.0.1":
         print("  (Alleen op deze computer. Deelnemers op hetzelfde wifi-netwerk: "
               "start met ZTMO_HOST=0.0.0.0 make serve)")
     if s.preheat:

@@ -3,10 +3,16 @@
 Standalone Voila serves a file browser (/voila/tree, /voila/api/contents) and renders
 any notebook under its root, including tests/, benchmarks/ and the notebooks inside
 .venv. `ZtmoVoila` keeps every route the apps use (render, static files, kernel
-websocket, query and shutdown endpoints) and changes four things:
+websocket, query and shutdown endpoints) and changes these things:
 
 - only notebooks under `apps_dir` (notebooks/) are rendered; the file browser and the
   contents API answer 404, and no error page names a file;
+- the bare address is a light join page (no kernel), and before a page takes a kernel
+  the join gate (`ztmo.gate`) decides: on a hosted server only a valid code or a
+  signed-in trainer gets an app; each session keeps to its kernel budget; guessed codes
+  are slowed down and limited per client (see `ztmo.serverauth` for trainers' sign-in);
+- a kernel whose page never connects is returned within seconds; one kernel's websocket
+  messages and memory are bounded;
 - before a page takes a kernel it checks the server's ceiling (see `kernelcap`): when
   it is reached the page gets a short Dutch "Het is even druk" page (503) that retries;
 - the page gets Voila's `_xsrf` cookie, so the shutdown beacon the page sends when it
@@ -19,6 +25,7 @@ Run with `python -m ztmo.serverext` and Voila's usual options (see ztmo.serve).
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -26,9 +33,11 @@ import os
 import re
 import stat
 import tempfile
+import time
 import warnings
-from html import escape
+from urllib.parse import urlencode
 
+import tornado.ioloop
 import tornado.web
 from jupyter_core.utils import ensure_async
 from jupyter_server.base.handlers import APIHandler
@@ -41,37 +50,31 @@ from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.treehandler import TornadoVoilaTreeHandler
 
+from . import gate
+from .hosting import HostSettings, Limiter
 from .kernelcap import ServerBusy, ready_in_pool, status
+from .serverauth import (
+    TRAINER_HEADER,
+    LightHandler,
+    SignInHandler,
+    SignOutHandler,
+    TrainerBook,
+    client_of,
+    current_trainer,
+    light_headers,
+    pass_trainer_on,
+)
+from .serverpages import SIGN_IN, SIGN_OUT, busy_page, error_page, full_page, join_page
 
 STATUS_ENV = "ZTMO_STATUS_TOKEN"
 STATUS_HEADER = "X-Ztmo-Status-Token"
 RETRY_SECONDS = 30
 KERNEL_ID = re.compile(r'"kernelId":\s*"([0-9a-f-]{36})"')
 
-_PAGE = """<!DOCTYPE html>
-<html lang="nl"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">{head}
-<title>{title}</title>
-<style>body{{font-family:system-ui,sans-serif;max-width:34rem;margin:15vh auto;padding:0 1.2rem;
-line-height:1.5;color:#1f2933}}a{{color:#0b5cad}}</style></head>
-<body><h1>{title}</h1><p>{text}</p>{extra}</body></html>"""
-
-
-def page(title: str, text: str, head: str = "", extra: str = "") -> str:
-    return _PAGE.format(title=escape(title), text=escape(text), head=head, extra=extra)
-
-
-def busy_page() -> str:
-    return page("Het is even druk", "Het is even druk. Probeer het over een halve minuut opnieuw.",
-                head=f'\n<meta http-equiv="refresh" content="{RETRY_SECONDS}">',
-                extra="<p>Deze pagina probeert het straks vanzelf opnieuw.</p>")
-
-
-ERRORS = {
-    403: ("Geen toegang", "Deze pagina is niet openbaar."),
-    404: ("Niet gevonden", "Deze pagina bestaat niet."),
-}
-OTHER_ERROR = ("Er ging iets mis", "Er ging iets mis op de server. Laad de pagina opnieuw.")
+GUESS_LIMIT, GUESS_WINDOW = 20, 5 * 60  # codes that do not exist, per client per 5 minutes
+GUESS_DELAY = 1.0
+MEMORY_CHECK_MS = 10_000
+WS_WARN_EVERY = 60.0
 
 
 def app_path(path: str | None, apps_dir: str) -> str | None:
@@ -106,10 +109,8 @@ class DutchErrors:
     def write_error(self, status_code: int, **kwargs) -> None:
         self.clear()  # drops headers set for the failed answer
         self.set_status(status_code)
-        self.set_header("Content-Type", "text/html; charset=UTF-8")
-        self.set_header("Cache-Control", "no-store")
-        title, text = ERRORS.get(status_code, OTHER_ERROR)
-        self.finish(page(title, text))
+        light_headers(self)
+        self.finish(error_page(status_code))
 
 
 class NotFoundHandler(DutchErrors, tornado.web.RequestHandler):
@@ -117,19 +118,23 @@ class NotFoundHandler(DutchErrors, tornado.web.RequestHandler):
         raise tornado.web.HTTPError(404)
 
 
-class HomeHandler(DutchErrors, tornado.web.RequestHandler):
-    """The bare address: a link to the start page (no file list, no kernel)."""
-
-    def initialize(self, start: str):
-        self.start = start
+class HomeHandler(LightHandler):
+    """The bare address: the light join page (no file list, no kernel)."""
 
     def get(self):
-        self.finish(page("Zo thuis mogelijk opgroeien", "Welkom bij de leeromgeving.",
-                         extra=f'<p><a href="{escape(self.start)}">Naar de startpagina</a></p>'))
+        self.light(200, join_page(self.base, hosted=self.host.accounts))
+
+
+class SlashHandler(tornado.web.RequestHandler):
+    """The prefix without its last slash (what people type from the projector)."""
+
+    def get(self):
+        self.redirect(self.settings["base_url"], permanent=False)
 
 
 class AppHandler(DutchErrors, TornadoVoilaHandler):
-    """Voila's page handler for our apps only, with the kernel ceiling and cleanup."""
+    """Voila's page handler for our apps only: the join gate, the kernel ceiling, and
+    cleanup of kernels whose page went or never came."""
 
     def initialize(self, **kwargs):
         self.apps_dir = kwargs.pop("apps_dir")
@@ -140,18 +145,81 @@ class AppHandler(DutchErrors, TornadoVoilaHandler):
         self._gone = True
         super().on_connection_close()
 
-    def busy(self) -> None:
+    @property
+    def host(self) -> HostSettings:
+        return self.settings["ztmo_host"]
+
+    def light(self, status: int, html: str, retry: int | None = None) -> None:
         self.clear()
-        self.set_status(503)
-        self.set_header("Retry-After", str(RETRY_SECONDS))
-        self.set_header("Cache-Control", "no-store")
-        self.finish(busy_page())
+        self.set_status(status)
+        light_headers(self)
+        if retry:
+            self.set_header("Retry-After", str(retry))
+        self.finish(html)
+
+    def busy(self) -> None:
+        self.light(503, busy_page(), retry=RETRY_SECONDS)
+
+    async def admit(self, notebook: str) -> gate.Verdict | None:
+        """The join gate; None when this request got a light page instead of the app."""
+        from .errors import StoreUnavailable
+
+        query = {k: self.get_query_argument(k, "") for k in ("sessie", "deelnemer")}
+        trainer = await current_trainer(self)
+        pass_trainer_on(self, trainer)
+        code, token = gate.requested(query)
+        facts = None
+        guesses: Limiter = self.settings["ztmo_guess_limiter"]
+        client = client_of(self)
+        if code and notebook not in gate.TRAINER_APPS:
+            wait = guesses.wait(client)
+            if wait > 0:
+                self.log.warning("Join gate: too many unknown codes from %s", client)
+                self.light(429, join_page(self.base_url, hosted=self.host.accounts,
+                                          problem="meedoen.te_vaak",
+                                          wait_minutes=max(1, round(wait / 60))),
+                           retry=int(wait) + 1)
+                return None
+            lookup: gate.SessionLookup = self.settings["ztmo_sessions"]
+            try:
+                facts = await asyncio.to_thread(lookup.facts, code, token)
+            except StoreUnavailable:
+                self.light(503, error_page(503, "fouten.opslag"), retry=RETRY_SECONDS)
+                return None
+        book: gate.KernelBook = self.settings["ztmo_kernels"]
+        book.prune(self.kernel_manager.live_kernel_ids())
+        verdict = gate.decide(notebook, query, hosted=self.host.accounts,
+                              trainer=trainer is not None, facts=facts,
+                              held=book.held(code), held_by_participant=book.held_by(code, token))
+        if verdict.allowed:
+            return verdict
+        if verdict.kind == "signin":
+            target = self.request.uri or ""
+            self.redirect(self.base_url + SIGN_IN + "?" + urlencode({"volgende": target}))
+        elif verdict.kind == "full":
+            self.log.warning("Join gate: session %s has used its kernel budget (%d kernels)",
+                             verdict.session, book.held(verdict.session))
+            self.light(503, full_page(), retry=RETRY_SECONDS)
+        else:
+            problem = verdict.problem
+            status = 404 if verdict.guess else 410 if problem else 200
+            if verdict.guess:
+                await asyncio.sleep(GUESS_DELAY)
+                if guesses.failed(client) > guesses.limit:  # came in parallel with others
+                    problem, status = "meedoen.te_vaak", 429
+            self.light(status, join_page(self.base_url, code=code, hosted=self.host.accounts,
+                                         problem=problem,
+                                         wait_minutes=max(1, round(guesses.wait(client) / 60))))
+        return None
 
     @tornado.web.authenticated
     async def get(self, path=None):
         notebook = app_path(path, self.apps_dir)
         if notebook is None:
             raise tornado.web.HTTPError(404)
+        verdict = await self.admit(notebook)
+        if verdict is None:
+            return
         km = self.kernel_manager
         km.note_demand()
         if not km.has_room() and not ready_in_pool(km, notebook):
@@ -159,12 +227,14 @@ class AppHandler(DutchErrors, TornadoVoilaHandler):
                              km.max_kernels, notebook)
             return self.busy()
         self.xsrf_token  # noqa: B018 - sets the _xsrf cookie the shutdown beacon sends back
+        book: gate.KernelBook = self.settings["ztmo_kernels"]
         kernel_id, sent = None, False
         try:
             async for html in self.get_generator(path=notebook):
                 if kernel_id is None and (found := KERNEL_ID.search(html)):
                     kernel_id = found.group(1)
                     _rendering.add(kernel_id)
+                    book.tag(kernel_id, verdict.session, verdict.participant)
                 if not self._gone:  # once gone, let the notebook finish, then free its kernel
                     self.write(html)
                     self.flush()
@@ -180,6 +250,9 @@ class AppHandler(DutchErrors, TornadoVoilaHandler):
                     _leave_after.discard(kernel_id)
                     self.log.info("Page left while loading: shutting down kernel %s", kernel_id)
                     await shutdown_once(km, kernel_id)
+                elif not km.ever_connected(kernel_id):
+                    asyncio.ensure_future(km.reap_if_never_connected(kernel_id,
+                                                                     self.host.connect_grace))
 
 
 # A goodbye for a page that is still being rendered waits for the render to end: shutting
@@ -225,16 +298,33 @@ class StatusHandler(APIHandler):
         if not token or not hmac.compare_digest(token.encode(), given.encode()):
             raise tornado.web.HTTPError(404)
         self.set_header("Cache-Control", "no-store")
-        self.finish(json.dumps(status(self.kernel_manager)))
+        book: gate.KernelBook = self.settings["ztmo_kernels"]
+        book.prune(self.kernel_manager.live_kernel_ids())
+        self.finish(json.dumps({**status(self.kernel_manager), "sessies": book.per_session()}))
+
+
+_ws_warned = [float("-inf")]
 
 
 def _log_request(handler: tornado.web.RequestHandler) -> None:
     """Access lines only for what a trainer may need to see: errors and refusals. Every
-    page's static files and its 15-second kernel check would otherwise fill the console."""
+    page's static files and its 15-second kernel check would otherwise fill the console.
+
+    A kernel websocket asked for without its Upgrade header means a proxy in front drops
+    it: the apps cannot work, so say so plainly (once a minute)."""
     status = handler.get_status()
     level = logging.DEBUG if status < 400 else logging.INFO if status < 500 else logging.WARNING
     access_log.log(level, "%d %s %.2fms", status, handler._request_summary(),
                    1000.0 * handler.request.request_time())
+    request = handler.request
+    if (status == 400 and request.path.endswith("/channels")
+            and "websocket" not in request.headers.get("Upgrade", "").lower()
+            and time.monotonic() - _ws_warned[0] > WS_WARN_EVERY):
+        _ws_warned[0] = time.monotonic()
+        access_log.warning(
+            "Websocket zonder Upgrade-kop: de proxy voor deze server geeft websockets niet "
+            "door, dus geen enkele app kan starten. Zet in nginx proxy_http_version 1.1 en "
+            "de kopregels Upgrade en Connection (zie deploy/nginx/ztmo.conf).")
 
 
 def _quiet_trust(record: logging.LogRecord) -> bool:
@@ -257,6 +347,23 @@ def _say_ready(record: logging.LogRecord) -> bool:
     return True
 
 
+def page_config_hook(page_config: dict, **kwargs) -> dict:
+    """Every app page gets our page script's texts (from data/content/server.yaml), and
+    Voila's themes address under the server's own path (it is absolute otherwise)."""
+    from .texts import section
+
+    base = kwargs.get("base_url") or "/"
+    page_config["themesUrl"] = url_path_join(base, "voila/api/themes")
+    page_config["ztmoTexts"] = section("server", "pagina")
+    return page_config
+
+
+def _store():
+    from .store import Store
+
+    return Store.from_env()
+
+
 class ZtmoVoila(Voila):
     apps_dir = Unicode("notebooks", config=True, help="Folder (under the root) of the apps.")
 
@@ -264,21 +371,52 @@ class ZtmoVoila(Voila):
         self.connection_dir_root = private_dir(self.connection_dir_root)
         super().start()
 
+    async def _check_memory(self) -> None:
+        """Replace a kernel that grew over the ceiling: its page reloads by itself and the
+        participant comes back as themselves, with a fresh kernel."""
+        km = self.kernel_manager
+        for kernel_id, rss in km.over_memory(self.host.kernel_memory_mb * 1024 * 1024):
+            self.log.warning("Kernel %s gebruikt %d MB, meer dan het plafond van %d MB "
+                             "(ZTMO_KERNEL_MB): hij wordt vervangen.", kernel_id,
+                             rss // (1024 * 1024), self.host.kernel_memory_mb)
+            await shutdown_once(km, kernel_id)
+
     def init_settings(self):
         self.log.addFilter(_quiet_trust)
         self.log.addFilter(_say_ready)
+        self.host = HostSettings.from_env(os.environ)  # ztmo serve checked it already
+        self.voila_configuration.page_config_hook = page_config_hook
+        headers = list(self.voila_configuration.http_header_envs)
+        if TRAINER_HEADER not in headers:
+            self.voila_configuration.http_header_envs = [*headers, TRAINER_HEADER]
         settings = super().init_settings()
         settings["default_handler_class"] = NotFoundHandler
         settings["log_function"] = _log_request
+        settings["websocket_max_message_size"] = self.host.max_message_kb * 1024
+        settings["ztmo_host"] = self.host
+        if self.host.address is not None:
+            # Behind a proxy the Host header may lack the public port (nginx's $host), so
+            # the websocket's origin check compares against the public address instead.
+            settings["allow_origin"] = f"{self.host.address.scheme}://{self.host.address.netloc}"
+        settings["ztmo_sessions"] = gate.SessionLookup(_store)
+        settings["ztmo_trainers"] = TrainerBook(_store)
+        settings["ztmo_kernels"] = gate.KernelBook()
+        settings["ztmo_guess_limiter"] = Limiter(GUESS_LIMIT, GUESS_WINDOW)
+        settings["ztmo_key_limiter"] = Limiter(SignInHandler.key_limit, SignInHandler.key_window)
+        if self.host.kernel_memory_mb > 0:  # Voila's start() runs this loop next
+            tornado.ioloop.PeriodicCallback(self._check_memory, MEMORY_CHECK_MS).start()
         return settings
 
     def init_handlers(self):
-        start = url_path_join(self.base_url, "voila/render", self.apps_dir, "index.ipynb")
-        handlers = [(url_path_join(self.server_url, "/voila/api/ztmo/status"), StatusHandler)]
+        handlers = [(url_path_join(self.server_url, "/voila/api/ztmo/status"), StatusHandler),
+                    (url_path_join(self.base_url, SIGN_IN), SignInHandler),
+                    (url_path_join(self.base_url, SIGN_OUT), SignOutHandler)]
+        if self.base_url != "/":
+            handlers.append((self.base_url.rstrip("/"), SlashHandler))
         for spec in super().init_handlers():
             pattern, handler = spec[0], spec[1]
             if handler is TornadoVoilaTreeHandler and pattern == self.server_url:
-                handlers.append((pattern, HomeHandler, {"start": start}))
+                handlers.append((pattern, HomeHandler))
             elif handler in (TornadoVoilaTreeHandler, VoilaContentsHandler):
                 handlers.append((pattern, NotFoundHandler))
             elif handler is TornadoVoilaHandler:

@@ -69,9 +69,14 @@ def test_the_projector_qr_code_reads_as_the_join_address_and_shows_no_key(
     screen.context.close()
 
 
-def test_the_projector_of_an_unknown_session_says_so(make_page, voila):
-    page = open_app(make_page(1280, 720), voila, "beamer.ipynb", "sessie=ZZZZZZ")
-    page.locator(".ztmo-error", has_text="geen sessie").wait_for(timeout=WAIT)
+def test_the_projector_of_an_unknown_session_says_so_without_a_kernel(make_page, voila):
+    before = voila.status()["kernels"]
+    page = make_page(1280, 720)
+    response = page.goto(voila.url("beamer.ipynb", "sessie=ZZZZZZ"))
+    assert response.status == 404  # the light page: the app and its kernel never start
+    page.locator(".ztmo-problem", has_text="Deze code kennen we niet").wait_for(timeout=WAIT)
+    assert page.locator("#sessie").input_value() == "ZZZZZZ"  # to correct a typo
+    assert voila.status()["kernels"] == before
 
 
 def test_pacing_three_phones_follow_the_trainer_within_two_seconds(browser, voila):

@@ -407,3 +407,36 @@ def test_notice_when_the_server_stops(server, open_page):
     server.proc.wait(timeout=30)
     page.locator(".ztmo-connection-lost").wait_for(state="visible", timeout=20_000)
     assert NOTICE in page.locator(".ztmo-connection-lost").text_content()
+
+
+def test_a_kernel_over_its_memory_ceiling_is_replaced_and_the_phone_comes_back(
+        browser, tmp_path):
+    """One kernel may not grow without bound (ZTMO_KERNEL_MB). Here the ceiling is below
+    any kernel, so the first check replaces the phone's kernel: the page reloads by
+    itself, as the same participant, with the answer it saved."""
+    from ztmo.store import Store
+
+    s = VoilaServer(free_port(), tmp_path / "voila.log", preheat=False, max_kernels=4,
+                    extra_env={"ZTMO_KERNEL_MB": "1"})
+    try:
+        s.wait_ready()
+        with Store.from_env() as store:
+            session = store.create_session("Geheugen")
+            token = store.join(session.code)
+            store.save_answer(session.code, token, "wat_is_thuis", "mijn eigen plek")
+        p = Page(browser, s, 390, 844)
+        page = p.page
+        page.goto(s.url("index.ipynb", f"sessie={session.code}&deelnemer={token}"))
+        page.wait_for_selector(".ztmo-answer-input textarea", timeout=OPEN_MS)
+        kid, address = kernel_id(page), page.url
+        with page.expect_navigation(timeout=40_000):
+            page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+            wait_for(lambda: kernel_model(s, kid) is None, 30, "the kernel to be replaced", s)
+            page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+        page.wait_for_selector(".ztmo-answer-input textarea", timeout=OPEN_MS)
+        assert page.url == address and kernel_id(page) != kid
+        assert page.input_value(".ztmo-answer-input textarea") == "mijn eigen plek"
+        assert "meer dan het plafond van 1 MB" in s.log.read_text(errors="replace")
+        p.context.close()
+    finally:
+        s.stop()

@@ -23,7 +23,6 @@ from typing import Any, Self
 
 import pytest
 
-from tests.conftest import skip_or_fail
 from ztmo import activities
 from ztmo.store import Store
 
@@ -57,8 +56,9 @@ class PostgresCluster:
     wrong for benchmarks that should pay the same disk cost as SQLite.
     """
 
-    def __init__(self, fast: bool = True):
+    def __init__(self, fast: bool = True, max_connections: int | None = None):
         self.fast = fast
+        self.max_connections = max_connections  # Debian's default is 100
         self.dir: Path | None = None
         self.port = 0
         self.bin = find_pg_bin()
@@ -86,6 +86,8 @@ class PostgresCluster:
         options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1"
         if self.fast:
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        if self.max_connections:
+            options += f" -c max_connections={self.max_connections}"
         steps = [
             [str(self.bin / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
              "--no-sync", "-E", "UTF8", "--locale=C"],
@@ -183,24 +185,6 @@ def run_group(url: str, code: str, n: int, answers_each: int) -> list[tuple[str,
     if errors:
         raise RuntimeError(f"{len(errors)} participants failed; first:\n{errors[0]}")
     return collected
-
-
-@pytest.fixture(scope="session")
-def pg_url() -> Iterator[str]:
-    """A PostgreSQL server for the whole run: $ZTMO_TEST_DATABASE_URL or a throwaway cluster."""
-    given = os.environ.get(TEST_URL_VAR, "").strip()
-    if given:
-        yield given
-        return
-    cluster = PostgresCluster(fast=True)
-    try:
-        url = cluster.start()
-    except (RuntimeError, OSError) as exc:
-        skip_or_fail(f"geen PostgreSQL voor de store-tests: {exc}")
-    try:
-        yield url
-    finally:
-        cluster.stop()
 
 
 @pytest.fixture

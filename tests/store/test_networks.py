@@ -228,11 +228,18 @@ def test_a_version_2_database_is_migrated_and_keeps_its_sessions(store_url):
         assert json.loads(store.state(nxt.code)[presenter.RUN_SHEET]) == ["start", "scan"]
         assert [m.code for m in store.meetings(net.id)] == ["KMPT23", nxt.code]
         with store._engine.connect() as conn:
-            assert schema.current_version(conn) == schema.SCHEMA_VERSION == 3
+            assert schema.current_version(conn) == schema.SCHEMA_VERSION == 4
+        # Version 4: the old session belongs to no trainer; accounts work beside it.
+        anna = store.create_trainer("Anna")
+        assert store.sessions_of(anna.id) == []
+        from ztmo.store import Owner
+
+        mine = store.create_session("Van Anna", owner=Owner(anna.id))
+        assert [s.code for s in store.sessions_of(anna.id)] == [mine.code]
         store.delete_network(net.id, net.trainer_key)
 
 
-def test_a_new_database_has_version_3(store):
+def test_a_new_database_has_version_4(store):
     store.create_network("Nieuw")
     with store._engine.connect() as conn:
-        assert schema.current_version(conn) == 3
+        assert schema.current_version(conn) == 4

@@ -370,3 +370,17 @@ def test_pool_refills_wait_until_the_arrivals_are_over(monkeypatch):
 
     with ThreadPoolExecutor(1) as pool:
         pool.submit(asyncio.run, scenario()).result(timeout=60)
+
+
+@pytest.mark.postgres
+def test_serve_warns_when_postgresql_allows_fewer_connections_than_kernels(pg_url):
+    from ztmo.serve import database_notes
+
+    small = ServeSettings(deelnemers=10, max_kernels=30)
+    assert database_notes(small, {"ZTMO_DATABASE_URL": pg_url}) == []  # 100 >= 50
+    big = ServeSettings(deelnemers=100, max_kernels=300)
+    notes = database_notes(big, {"ZTMO_DATABASE_URL": pg_url})
+    assert len(notes) == 1 and "max_connections" in notes[0] and "minstens 320" in notes[0]
+    gone = database_notes(small, {"ZTMO_DATABASE_URL": "postgresql+psycopg://x@127.0.0.1:1/x"})
+    assert "niet bereikbaar" in gone[0]
+    assert database_notes(small, {}) == []  # SQLite: nothing to say

@@ -39,13 +39,28 @@ from ..errors import (
 )
 from . import codes, schema
 from .engine import WRITE_OPTION, database_url, is_retryable, make_engine
-from .schema import SchemaTooNew, answers, networks, participants, session_state, sessions
+from .retention import Expired, Retention
+from .schema import (
+    SchemaTooNew,
+    answers,
+    networks,
+    participants,
+    session_state,
+    sessions,
+    trainers,
+)
 from .snapshot import Person, Snapshot
+from .trainers import Owner, Trainer, TrainerAccounts, owner_allowed
 
 if TYPE_CHECKING:
     import pandas
 
-__all__ = ["Answer", "Meeting", "Network", "Person", "Session", "Snapshot", "Store"]
+__all__ = ["Answer", "Expired", "Meeting", "Network", "Owner", "Person", "Session", "Snapshot", "Store",
+           "Trainer"]
+
+# Where a session's or network's key is asked for, a signed-in trainer (`Owner`) may act
+# on what they made instead.
+Credential = str | Owner
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -136,7 +151,7 @@ def _insert(conn: Connection) -> Callable[..., Any]:
     return insert
 
 
-class Store:
+class Store(TrainerAccounts, Retention):
     """Sessions, anonymous participants and their answers, in SQLite or PostgreSQL."""
 
     def __init__(self, url: str):
@@ -177,17 +192,19 @@ class Store:
 
     # -- sessions ---------------------------------------------------------------------
 
-    def create_session(self, name: str) -> Session:
+    def create_session(self, name: str, owner: Owner | None = None) -> Session:
+        """A new session; with ``owner`` it belongs to that signed-in trainer's account."""
         name = codes.check_session_name(name)
         key = codes.new_trainer_key()
         now = _now()
 
         def work(conn: Connection) -> str:
+            trainer_id = self._active_owner(conn, owner)
             for _ in range(50):  # 31**6 codes: a collision is rare, two in a row rarer still
                 code = codes.new_code()
                 stmt = _insert(conn)(sessions).values(
                     code=code, name=name, trainer_key_hash=codes.hash_key(key),
-                    created_at=now, closed_at=None, revision=0,
+                    created_at=now, closed_at=None, revision=0, trainer_id=trainer_id,
                 ).on_conflict_do_nothing(index_elements=[sessions.c.code]).returning(sessions.c.code)
                 if conn.execute(stmt).first() is not None:  # rowcount is not reliable here
                     return code
@@ -202,12 +219,12 @@ class Store:
         return Session(code=row.code, trainer_key="", name=row.name,
                        created_at=row.created_at, closed_at=row.closed_at)
 
-    def check_trainer_key(self, code: str, trainer_key: str) -> None:
+    def check_trainer_key(self, code: str, trainer_key: Credential) -> None:
         """Raise WrongTrainerKey (or UnknownSession) unless the key opens this session."""
         code = self._code(code)
         self._run(lambda conn: self._trainer_row(conn, code, trainer_key))
 
-    def close_session(self, code: str, trainer_key: str) -> None:
+    def close_session(self, code: str, trainer_key: Credential) -> None:
         code = self._code(code)
 
         def work(conn: Connection) -> None:
@@ -216,7 +233,7 @@ class Store:
 
         self._run(work, write=True)
 
-    def delete_session(self, code: str, trainer_key: str) -> None:
+    def delete_session(self, code: str, trainer_key: Credential) -> None:
         """Remove the session with all its participants and answers (explicitly, not only by
         cascade, so it also holds for a database made without foreign keys)."""
         code = self._code(code)
@@ -349,21 +366,24 @@ class Store:
 
         return self._run(work)
 
-    def hide_answer(self, code: str, trainer_key: str, participant: str, activity: str,
+    def hide_answer(self, code: str, trainer_key: Credential, participant: str,
+                    activity: str,
                     hidden: bool = True) -> None:
         """Hide (or show again) one answer on the group screens; an absent answer is a no-op."""
         self._trainer_change(code, trainer_key, participant, activity,
                              lambda where: answers.update().where(*where)
                              .values(hidden=bool(hidden)))
 
-    def delete_answer(self, code: str, trainer_key: str, participant: str, activity: str
+    def delete_answer(self, code: str, trainer_key: Credential, participant: str,
+                      activity: str
                       ) -> None:
         """Remove one answer for good (gone from the screens and the export, unlike hiding);
         an absent answer is a no-op. Works in a closed session too: removing is privacy."""
         self._trainer_change(code, trainer_key, participant, activity,
                              lambda where: answers.delete().where(*where))
 
-    def _trainer_change(self, code: str, trainer_key: str, participant: str, activity: str,
+    def _trainer_change(self, code: str, trainer_key: Credential, participant: str,
+                        activity: str,
                         statement: Callable[[tuple], Any]) -> None:
         """One trainer action on one answer: check the key, then run ``statement`` for
         exactly that (participant, activity); count a change only when a row changed."""
@@ -504,8 +524,10 @@ class Store:
     # linking a meeting, the export of every meeting, deleting a meeting or the network.
     # Meetings are ordinary sessions with a network_id; nothing links their participants.
 
-    def create_network(self, name: str, region: str | None = None) -> Network:
-        """A new network (optionally for a jeugdregio: name or code); its key is shown once."""
+    def create_network(self, name: str, region: str | None = None,
+                       owner: Owner | None = None) -> Network:
+        """A new network (optionally for a jeugdregio: name or code); its key is shown once.
+        With ``owner`` it belongs to that signed-in trainer's account."""
         from ..network import check_network_name
 
         name = check_network_name(name)
@@ -518,11 +540,12 @@ class Store:
         now = _now()
 
         def work(conn: Connection) -> str:
+            trainer_id = self._active_owner(conn, owner)
             for _ in range(50):
                 network_id = codes.new_code()
                 stmt = _insert(conn)(networks).values(
                     id=network_id, name=name, region_code=region_code,
-                    trainer_key_hash=codes.hash_key(key), created_at=now,
+                    trainer_key_hash=codes.hash_key(key), created_at=now, trainer_id=trainer_id,
                 ).on_conflict_do_nothing(index_elements=[networks.c.id]).returning(networks.c.id)
                 if conn.execute(stmt).first() is not None:
                     return network_id
@@ -536,7 +559,7 @@ class Store:
         row = self._run(lambda conn: self._network_row(conn, network_id))
         return Network(row.id, "", row.name, row.region_code, row.created_at)
 
-    def check_network_key(self, network_id: str, network_key: str) -> None:
+    def check_network_key(self, network_id: str, network_key: Credential) -> None:
         """Raise WrongTrainerKey (or UnknownNetwork) unless the key opens this network."""
         network_id = self._network_id(network_id)
         self._run(lambda conn: self._network_key_row(conn, network_id, network_key))
@@ -575,7 +598,7 @@ class Store:
                 continue
         return found
 
-    def start_meeting(self, network_id: str, network_key: str, name: str,
+    def start_meeting(self, network_id: str, network_key: Credential, name: str,
                       meeting_date: date | None = None, template: bool = True) -> Session:
         """A new session as the network's next meeting; with ``template`` it starts from the
         previous meeting's run sheet. Returns the session with its own (new) trainer key."""
@@ -586,14 +609,16 @@ class Store:
         day = meeting_date or _local_date(now)
 
         def work(conn: Connection) -> str:
-            self._network_key_row(conn, network_id, network_key)
+            net = self._network_key_row(conn, network_id, network_key)
             sheet = self._last_run_sheet(conn, network_id) if template else None
+            trainer_id = (network_key.trainer_id if isinstance(network_key, Owner)
+                          else net.trainer_id)
             for _ in range(50):
                 code = codes.new_code()
                 stmt = _insert(conn)(sessions).values(
                     code=code, name=name, trainer_key_hash=codes.hash_key(key),
                     created_at=now, closed_at=None, revision=0, network_id=network_id,
-                    meeting_date=day,
+                    meeting_date=day, trainer_id=trainer_id,
                 ).on_conflict_do_nothing(index_elements=[sessions.c.code]).returning(sessions.c.code)
                 if conn.execute(stmt).first() is not None:
                     break
@@ -609,7 +634,8 @@ class Store:
         code = self._run(work, write=True)
         return Session(code=code, trainer_key=key, name=name, created_at=now, closed_at=None)
 
-    def link_session(self, code: str, trainer_key: str, network_id: str, network_key: str,
+    def link_session(self, code: str, trainer_key: Credential, network_id: str,
+                     network_key: Credential,
                      meeting_date: date | None = None, template: bool = False) -> Meeting:
         """Make an existing session a meeting of the network (both keys needed); with
         ``template`` it takes over the run sheet of the network's latest other meeting."""
@@ -636,7 +662,7 @@ class Store:
         self._run(work, write=True)
         return next(m for m in self.meetings(network_id) if m.code == code)
 
-    def unlink_session(self, code: str, trainer_key: str) -> None:
+    def unlink_session(self, code: str, trainer_key: Credential) -> None:
         """The session is no longer a meeting of any network (its answers stay)."""
         code = self._code(code)
 
@@ -648,7 +674,7 @@ class Store:
 
         self._run(work, write=True)
 
-    def export_network(self, network_id: str, network_key: str,
+    def export_network(self, network_id: str, network_key: Credential,
                        include_hidden: bool = False) -> pandas.DataFrame:
         """Every meeting's answers in one table: the network's columns, then the session
         export's (people are "deelnemer N" per meeting: nobody is followed across)."""
@@ -671,7 +697,7 @@ class Store:
             return pd.DataFrame([], columns=columns)
         return pd.concat(frames, ignore_index=True)[columns]
 
-    def delete_meeting(self, network_id: str, network_key: str, code: str) -> None:
+    def delete_meeting(self, network_id: str, network_key: Credential, code: str) -> None:
         """Remove one meeting of the network with everything in it (the network's key)."""
         network_id = self._network_id(network_id)
         code = self._code(code)
@@ -687,7 +713,7 @@ class Store:
 
         self._run(work, write=True)
 
-    def delete_network(self, network_id: str, network_key: str) -> int:
+    def delete_network(self, network_id: str, network_key: Credential) -> int:
         """Remove the network and all its meetings with their answers; the number of
         meetings removed."""
         network_id = self._network_id(network_id)
@@ -721,8 +747,14 @@ class Store:
             raise UnknownNetwork(network_id)
         return row
 
-    def _network_key_row(self, conn: Connection, network_id: str, key: str) -> Row[Any]:
+    def _network_key_row(self, conn: Connection, network_id: str, key: Credential
+                         ) -> Row[Any]:
         row = self._network_row(conn, network_id)
+        if isinstance(key, Owner):
+            if owner_allowed(conn, row.trainer_id, key):
+                return row
+            raise WrongTrainerKey("Dit leernetwerk hoort niet bij jouw account. Vul de sleutel "
+                                  "van het leernetwerk in.")
         if not codes.key_matches(key, row.trainer_key_hash):
             raise WrongTrainerKey("De sleutel van het leernetwerk klopt niet, dus er is niets "
                                   "veranderd. Kijk of je de sleutel goed hebt overgenomen.")
@@ -774,8 +806,25 @@ class Store:
             raise UnknownSession(code)
         return row
 
-    def _trainer_row(self, conn: Connection, code: str, key: str) -> Row[Any]:
+    @staticmethod
+    def _active_owner(conn: Connection, owner: Owner | None) -> str | None:
+        """The owner's id if that trainer is active; a revoked trainer makes nothing new."""
+        if owner is None:
+            return None
+        row = conn.execute(select(trainers.c.revoked_at).where(
+            trainers.c.id == owner.trainer_id)).first()
+        if row is None or row.revoked_at is not None:
+            raise WrongTrainerKey("Je bent niet meer aangemeld als trainer. Meld je opnieuw "
+                                  "aan.")
+        return owner.trainer_id
+
+    def _trainer_row(self, conn: Connection, code: str, key: Credential) -> Row[Any]:
         row = self._session_row(conn, code)  # no lock needed: a key never changes
+        if isinstance(key, Owner):
+            if owner_allowed(conn, row.trainer_id, key):
+                return row
+            raise WrongTrainerKey("Deze sessie hoort niet bij jouw account. Vul de code en de "
+                                  "sleutel van de sessie in.")
         if not codes.key_matches(key, row.trainer_key_hash):
             raise WrongTrainerKey()
         if codes.is_legacy_hash(row.trainer_key_hash) and conn.get_execution_options().get(

@@ -56,8 +56,9 @@ def make_engine(url: str | URL) -> Engine:
     connect_args: dict[str, Any] = {}
     if parsed.get_driver_name() == "psycopg":
         connect_args["connect_timeout"] = 5  # a missing server should not hang a kernel
-    # A kernel rarely needs more than one connection; keep many kernels within max_connections.
-    return create_engine(parsed, pool_pre_ping=True, pool_size=2, max_overflow=3,
+    # A kernel rarely needs more than one connection: it keeps one (a second only for a
+    # moment), so a server of many kernels stays within PostgreSQL's max_connections.
+    return create_engine(parsed, pool_pre_ping=True, pool_size=1, max_overflow=4,
                          connect_args=connect_args)
 
 

@@ -56,6 +56,29 @@ schema_version = Table(
 
 # A learning network: meetings (sessions) that build on each other. Its own key protects
 # what concerns the whole network (linking a meeting, export, delete).
+# Version 4: trainer accounts on a hosted server (ZTMO_ACCOUNTS=1). An administrator adds
+# a trainer; the trainer's personal key is stored only as a salted hash. A sign-in in a
+# browser is a random token (only its SHA-256 is stored), so signing out, revoking the
+# trainer and the retention clean-up can end it.
+trainers = Table(
+    "trainers", metadata,
+    Column("id", String(6), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("key_hash", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+)
+
+trainer_logins = Table(
+    "trainer_logins", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("trainer_id", String(6), ForeignKey("trainers.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_used", UTCDateTime, nullable=False),
+    Index("ix_trainer_logins_trainer_id", "trainer_id"),
+)
+
 networks = Table(
     "networks", metadata,
     Column("id", String(6), primary_key=True),
@@ -63,6 +86,10 @@ networks = Table(
     Column("region_code", String(8), nullable=True),  # a jeugdregio, e.g. "JZ14"
     Column("trainer_key_hash", String(200), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    # Version 4: the trainer account that made it (hosted server), else NULL.
+    Column("trainer_id", String(6), ForeignKey("trainers.id", ondelete="SET NULL"),
+           nullable=True),
+    Index("ix_networks_trainer_id", "trainer_id"),
 )
 
 sessions = Table(
@@ -77,7 +104,11 @@ sessions = Table(
     Column("network_id", String(6), ForeignKey("networks.id", ondelete="SET NULL"),
            nullable=True),
     Column("meeting_date", Date, nullable=True),
+    # Version 4: the trainer account that made it (hosted server), else NULL.
+    Column("trainer_id", String(6), ForeignKey("trainers.id", ondelete="SET NULL"),
+           nullable=True),
     Index("ix_sessions_network_id", "network_id"),
+    Index("ix_sessions_trainer_id", "trainer_id"),
 )
 
 participants = Table(
@@ -115,7 +146,7 @@ session_state = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _to_v2(conn: Connection) -> None:
@@ -134,15 +165,32 @@ def _to_v3(conn: Connection) -> None:
     Plain ADD COLUMN on both databases (SQLite allows a REFERENCES clause there as long as
     the default is NULL), so existing sessions stay as they are: meetings of no network.
     """
-    networks.create(conn)
+    v3 = MetaData()  # the table as version 3 made it (today's has version 4's columns)
+    Table("networks", v3,
+          Column("id", String(6), primary_key=True),
+          Column("name", String(100), nullable=False),
+          Column("region_code", String(8), nullable=True),
+          Column("trainer_key_hash", String(200), nullable=False),
+          Column("created_at", UTCDateTime, nullable=False)).create(conn)
     conn.execute(text("ALTER TABLE sessions ADD COLUMN network_id VARCHAR(6) "
                       "REFERENCES networks (id) ON DELETE SET NULL"))
     conn.execute(text("ALTER TABLE sessions ADD COLUMN meeting_date DATE"))
     conn.execute(text("CREATE INDEX ix_sessions_network_id ON sessions (network_id)"))
 
 
+def _to_v4(conn: Connection) -> None:
+    """Version 4: trainer accounts and their sign-ins; sessions.trainer_id and
+    networks.trainer_id (NULL for everything made before: laptop mode stays as it was)."""
+    trainers.create(conn)
+    trainer_logins.create(conn)
+    for table in ("sessions", "networks"):
+        conn.execute(text(f"ALTER TABLE {table} ADD COLUMN trainer_id VARCHAR(6) "
+                          "REFERENCES trainers (id) ON DELETE SET NULL"))
+        conn.execute(text(f"CREATE INDEX ix_{table}_trainer_id ON {table} (trainer_id)"))
+
+
 # version n -> function that brings a database from version n-1 to n (inside one transaction).
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _to_v2, 3: _to_v3}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _to_v2, 3: _to_v3, 4: _to_v4}
 
 # Any constant will do: serialises schema creation between processes on PostgreSQL.
 _PG_LOCK_ID = 7_461_001

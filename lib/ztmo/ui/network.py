@@ -25,6 +25,7 @@ from .. import network as netview
 from ..content import Guide, load_guide
 from ..errors import ZtmoError
 from ..params import MAX_LEN, Params, in_preheated_kernel, query_string
+from .account import signed_in
 from .base import app_root, error_box, esc, guarded, html_block, launch
 from .session import Live, shared_store
 
@@ -89,8 +90,9 @@ class NetworkPage:
                 self.body.children = self._meeting(params.sessie, params.sleutel)
                 return
             network = _network_param(self.netwerk) if self.real else self.netwerk
-            if network and params.sleutel:
-                self.body.children = self._overview(network, params.sleutel)
+            owner = signed_in() if self.real else None
+            if network and (params.sleutel or owner):
+                self.body.children = self._overview(network, params.sleutel or owner)
                 return
             self.body.children = self._choose(network)
         except ZtmoError as exc:
@@ -183,7 +185,9 @@ class NetworkPage:
         def start_(_):
             s = self.store.start_meeting(network.id, key, name.value.strip() or network.name,
                                          day.value or None, template=template.value)
-            link = f"trainer.ipynb?{urlencode({'sessie': s.code, 'sleutel': s.trainer_key})}"
+            query = ({"sessie": s.code} if not isinstance(key, str)
+                     else {"sessie": s.code, "sleutel": s.trainer_key})
+            link = f"trainer.ipynb?{urlencode(query)}"
             message.value = (f'<p class="ztmo-saved">Bijeenkomst gestart. Code voor de '
                              f"deelnemers: <strong>{esc(s.code)}</strong>. Sleutel voor de "
                              f"trainer: <strong>{esc(s.trainer_key)}</strong> (bewaar die goed). "
@@ -287,7 +291,8 @@ class NetworkPage:
             self.body.children = self._overview(code.value.strip().upper(), key.value.strip())
 
         def make(_):
-            net = self.store.create_network(name.value, region.value or None)
+            net = self.store.create_network(name.value, region.value or None,
+                                            owner=signed_in())
             self.notices.children = ()
             overview = self._overview(net.id, net.trainer_key)
             made.value = (f'<p class="ztmo-notice">Het leernetwerk is gemaakt. Code: '

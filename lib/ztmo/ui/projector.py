@@ -36,7 +36,7 @@ PROJECTOR_CSS = """
 .ztmo-projector .ztmo-join-box { text-align: center; }
 .ztmo-projector .ztmo-session-code { font-size: min(3.6em, 4.6vw); font-weight: bold;
   letter-spacing: 0.1em; line-height: 1.1; white-space: nowrap; }
-.ztmo-projector .ztmo-join-short { font-size: 1.6em; font-weight: bold; overflow-wrap: anywhere; }
+.ztmo-projector .ztmo-join-short { font-size: 1.6em; font-weight: bold; overflow-wrap: break-word; }
 .ztmo-projector .ztmo-qr { background: #fff; padding: 0; margin: 0.2em auto; width: min(38vh, 100%);
   overflow: visible; }
 .ztmo-projector .ztmo-join-title { font-size: 1.4em; font-weight: bold; margin: 0; }
@@ -107,7 +107,8 @@ def invite_html(base: str, code: str) -> str:
     return (
         '<div class="ztmo-join-box"><p class="ztmo-join-title">Doe mee</p>'
         f'<div class="ztmo-qr" role="img" aria-label="QR-code om mee te doen">{qr_svg(url)}</div>'
-        f'<p>of ga naar <span class="ztmo-join-short">{esc(short_address(base))}</span> met '
+        f'<p>of ga naar <span class="ztmo-join-short">'
+        f'{esc(short_address(base)).replace("/", "<wbr>/")}</span> met '
         f'de code</p><p class="ztmo-session-code">{esc(code)}</p></div>'
     )
 

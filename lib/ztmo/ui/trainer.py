@@ -18,6 +18,7 @@ from ..activities import STEPS, free_text_keys
 from ..content import Guide, load_guide
 from ..errors import ZtmoError
 from ..params import Params
+from . import account
 from .base import app_root, error_box, esc, guarded, html_block, launch, page_channel
 from .group import GroupRatings, Wall, WordCloud, group_box
 from .pillar import discussion_activity, reflection_activity
@@ -31,23 +32,13 @@ _BRIDGE = re.compile(r"^who:([A-Za-z0-9]{6}):([A-Za-z0-9]{10})(?:#\d+)?$")
 
 
 def capacity_html(expected: str) -> str:
-    """Does the server have apps ready for as many people as the trainer expects?"""
-    try:
-        n = int(expected)
-    except ValueError:
-        return ""
-    from ..serve import ServeSettings, SettingsError
+    """How many may take part at once: what the trainer expects, with the server's margin
+    (more than that get "Deze sessie zit vol" and the trainer can raise the number)."""
+    from ..hosting import parse_expected
+    from .account import expected_html
 
-    try:
-        ready = ServeSettings.from_env().deelnemers
-    except SettingsError:
-        return ""
-    if n <= ready:
-        return (f'<p class="ztmo-source">Je verwacht {n} deelnemers; de server zet apps voor '
-                f"{ready} deelnemers klaar.</p>")
-    return (f'<p class="ztmo-notice">Je verwacht {n} deelnemers, maar de server zet er maar '
-            f"{ready} klaar. Wie later komt, wacht dan langer tot de app opent. Start de server "
-            f"voor zoveel mensen: ZTMO_DEELNEMERS={n} make serve</p>")
+    n = parse_expected(expected)
+    return expected_html(n) if n else ""
 
 
 def answer_label(answer) -> str:
@@ -78,6 +69,7 @@ class TrainerScreen:
         from ..params import in_preheated_kernel
 
         self.real = not in_preheated_kernel()
+        self.owner = None
         self.set_params(params)
         self.real = True
 
@@ -89,18 +81,27 @@ class TrainerScreen:
         self.params = params
         problems: list[ZtmoError] = list(params.errors)
         self.store = shared_store()
+        self.owner = account.signed_in() if self.real else None
+        if account.accounts_on() and self.owner is None:
+            # The server lets nobody in without signing in; this is the kernel's own check.
+            self._write_identity("", "")
+            self.notices.children = ()
+            self.body.children = ((html_block(account.not_signed_in_html()),) if self.real
+                                  else ())
+            return
         forget = ""
-        if params.sessie and params.sleutel:
+        credential = params.sleutel or self.owner
+        if params.sessie and credential:
             try:
                 session = self.store.get_session(params.sessie)
-                self.store.check_trainer_key(session.code, params.sleutel)
+                self.store.check_trainer_key(session.code, credential)
             except ZtmoError as exc:
                 problems.append(exc)
-                forget = params.sessie
+                forget = params.sessie if params.sleutel else ""
             else:
                 self.notices.children = tuple(error_box(e) for e in problems)
                 self._write_identity(session.code, params.sleutel)
-                self.body.children = self._dashboard(session, params.sleutel)
+                self.body.children = self._dashboard(session, credential)
                 return
         self._write_identity("", "", forget)
         self.notices.children = tuple(error_box(e) for e in problems)
@@ -142,10 +143,18 @@ class TrainerScreen:
         reopen.add_class("ztmo-session-open")
 
         def create(_):
-            session = self.store.create_session(name.value.strip() or "Sessie zonder naam")
+            session = self.store.create_session(name.value.strip() or "Sessie zonder naam",
+                                                owner=self.owner)
             self.store.update_state(session.code, EXPECTED, lambda old: str(expected.value))
-            self.set_params(replace(self.params, sessie=session.code, sleutel=session.trainer_key,
-                                    errors=()))
+            if self.owner is None:
+                self.set_params(replace(self.params, sessie=session.code,
+                                        sleutel=session.trainer_key, errors=()))
+                return
+            self.set_params(replace(self.params, sessie=session.code, sleutel="", errors=()))
+            self.notices.children = (html_block(
+                f'<p class="ztmo-notice ztmo-session-key-once">'
+                f"{esc(account.t('sleutel_eenmalig', sleutel=session.trainer_key))}</p>"),
+                *self.notices.children)
 
         def open_(_):
             self.set_params(replace(self.params, sessie=code.value.strip().upper(),
@@ -153,6 +162,22 @@ class TrainerScreen:
 
         new.on_click(guarded(create, self._show_error, "sessie maken"))
         reopen.on_click(guarded(open_, self._show_error, "sessie openen"))
+        if self.owner is not None:
+            me = self.store.get_trainer(self.owner.trainer_id)
+            own = self.store.sessions_of(self.owner.trainer_id)
+            nets = self.store.networks_of(self.owner.trainer_id)
+            return (
+                html_block(account.header_html(me.name), "ztmo-account-box"),
+                html_block("<h2>Een groepssessie starten</h2><p>Geef de sessie een naam die de "
+                           "groep herkent, en zeg hoeveel mensen je verwacht. Je krijgt een code "
+                           "voor de deelnemers.</p>"),
+                name, expected, new,
+                html_block(account.sessions_html(own)),
+                html_block(account.networks_html(nets)),
+                html_block(f"<h2>{esc(account.t('ander.titel'))}</h2>"
+                           f"<p>{esc(account.t('ander.uitleg'))}</p>"),
+                code, key, reopen,
+            )
         return (
             html_block("<h2>Een groepssessie starten</h2><p>Geef de sessie een naam die de groep "
                        "herkent, en zeg hoeveel mensen je verwacht. Je krijgt een code voor de "
@@ -239,18 +264,26 @@ class TrainerScreen:
             self.live.add(view)
         self.live.start()
         projector = f"beamer.ipynb?{urlencode({'sessie': code})}"
+        where_key = ("" if not isinstance(key, str) else
+                     '<p class="ztmo-source">Je sleutel staat in het adres van deze pagina en '
+                     "wordt in deze browser onthouden. Deel dit adres niet.</p>")
+        mine = ""
+        if self.owner is not None:
+            me = self.store.get_trainer(self.owner.trainer_id)
+            mine = account.header_html(me.name)
+            if not isinstance(key, str):
+                mine += f'<p class="ztmo-source">{esc(account.t("eigen_sessie"))}</p>'
         return (
-            html_block(f"<h2>{esc(session.name)}</h2>"
+            html_block(mine + f"<h2>{esc(session.name)}</h2>"
                        f'<p>Code voor de deelnemers: <strong class="ztmo-session-code-small">'
                        f"{esc(code)}</strong></p>"
                        f'<p><a class="ztmo-open-projector" href="{esc(projector)}" '
                        'target="_blank" rel="noopener">Beamerscherm openen</a> (in een nieuw '
                        "venster; zet dat op de beamer). Dit scherm is voor jou: zet het niet "
-                       "op de beamer.</p>"
-                       '<p class="ztmo-source">Je sleutel staat in het adres van deze pagina en '
-                       "wordt in deze browser onthouden. Deel dit adres niet.</p>",
+                       "op de beamer.</p>" + where_key
+                       + account.retention_html(session.created_at),
                        "ztmo-trainer-head"),
-            count, status, capacity,
+            count, status, capacity, self._expected(code, key),
             lead, sheet,
             group_box("Wat is thuis? – de groep", words.widget),
             group_box("De pijlers", tabs),
@@ -261,8 +294,36 @@ class TrainerScreen:
             moderation,
             self._session_controls(code, key),
             self._network_section(session, key),
-            settings,
+            *(() if account.hosted_address() else (settings,)),
         )
+
+    def _expected(self, code: str, key) -> w.Widget:
+        """How many participants the trainer expects: the session's kernel budget follows."""
+        from ..hosting import parse_expected, session_budget
+
+        number = w.BoundedIntText(value=parse_expected(self.store.state(code).get(EXPECTED))
+                                  or 30, min=1, max=500, description=account.t("verwacht.label"),
+                                  layout=w.Layout(width="14rem"))
+        number.add_class("ztmo-expected")
+        save = w.Button(description=account.t("verwacht.knop"), layout=w.Layout(width="auto"))
+        save.add_class("ztmo-expected-save")
+        said = html_block("", "ztmo-expected-status")
+
+        def store_it(_):
+            n = parse_expected(number.value)
+            if n is None or n > 500:
+                said.value = f'<p class="ztmo-missing">{esc(account.t("verwacht.fout"))}</p>'
+                return
+            self.store.check_trainer_key(code, key)
+            self.store.update_state(code, EXPECTED, lambda old: str(n))
+            said.value = (f'<p class="ztmo-saved">'
+                          f"{esc(account.t('verwacht.opgeslagen', budget=session_budget(n)))}</p>")
+            if self.live:
+                self.live.poll_once()
+
+        save.on_click(guarded(store_it, self._show_error, "aantal deelnemers"))
+        return w.HBox([number, save, said], layout=w.Layout(flex_flow="row wrap",
+                                                           align_items="center"))
 
     # --- leading the room ------------------------------------------------------
     def _lead(self, code: str, key: str):
@@ -650,13 +711,14 @@ class TrainerScreen:
                               "</strong>.") + "</p>")
 
         def link_(_):
-            self.store.link_session(code, key, net_code.value.strip(), net_key.value.strip(),
+            self.store.link_session(code, key, net_code.value.strip(),
+                                    net_key.value.strip() or self.owner or "",
                                     template=template.value)
             net_key.value = ""
             self.live.poll_once()
 
         def new_(_):
-            net = self.store.create_network(name.value, region.value or None)
+            net = self.store.create_network(name.value, region.value or None, owner=self.owner)
             self.store.link_session(code, key, net.id, net.trainer_key)
             made.value = (f'<p class="ztmo-notice">Het leernetwerk is gemaakt. Code: <strong>'
                           f"{esc(net.id)}</strong>. Sleutel van het leernetwerk: <strong>"

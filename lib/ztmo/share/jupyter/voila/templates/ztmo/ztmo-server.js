@@ -13,12 +13,14 @@
  *    participant and step, so they come back as themselves). Not when the participant
  *    typed something since their last tap on a button (the reload would lose it: they get
  *    the notice and can copy it first), and at most once a minute.
+ * 4. A kernel websocket that never opens while the server answers means a proxy in front
+ *    drops websockets: the page says so, with what to tell the administrator.
+ * Texts come from the server (data/content/server.yaml, page config "ztmoTexts").
  * Nothing here puts text into the page as HTML (textContent only).
  */
 (function () {
   "use strict";
   var CHECK_MS = 15000;
-  var NOTICE = "De verbinding met de server is weg. Laad de pagina opnieuw.";
   var AUTO_RELOAD_MS = 60000, AUTO_KEY = "ztmo-herladen";
   var leaving = false, lost = false, sent = false, timer = null, typed = false;
   var offline = false;  // the notice is up because the server could not be reached
@@ -35,6 +37,11 @@
     return b ? b.replace(/voila\/$/, "") : "/";
   }
   function kernelId() { var c = config(); return c && c.kernelId; }
+  function say(key, fallback) {
+    var c = config();
+    var t = c && c.ztmoTexts;
+    return (t && typeof t[key] === "string") ? t[key] : fallback;
+  }
   function xsrf() {
     var m = document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/);
     return m ? m[1] : "";
@@ -60,7 +67,7 @@
     if (ev.persisted) { leaving = false; check(); }  // back from the page cache: kernel gone
   });
 
-  function showNotice() {
+  function showNotice(message) {
     if (lost || leaving) { return; }
     lost = true;
     if (timer) { clearInterval(timer); }
@@ -72,11 +79,12 @@
       "background:#fff4e5;color:#5f3700;border-bottom:2px solid #c77700;font-size:1.05rem;" +
       "box-shadow:0 2px 6px rgba(0,0,0,.15)";
     var text = document.createElement("span");
-    text.textContent = NOTICE;
+    text.textContent = message || say("verbinding_weg",
+      "De verbinding met de server is weg. Laad de pagina opnieuw.");
     var button = document.createElement("button");
     button.type = "button";
     button.className = "ztmo-reload";
-    button.textContent = "Opnieuw laden";
+    button.textContent = say("opnieuw_laden", "Opnieuw laden");
     button.style.cssText = "font-size:1rem;padding:.4em 1em;cursor:pointer";
     button.addEventListener("click", function () { window.location.reload(); });
     box.appendChild(text);
@@ -155,11 +163,33 @@
       if (BAD_STATE.test(new TextDecoder("utf-8").decode(data))) { showNotice(); }
     }
   }
+  // The websocket closed before it ever opened. If the server answers for our kernel all
+  // the same, something between (a proxy) refuses websockets: no reload can help.
+  var noSocketSaid = false;
+  function neverOpened() {
+    var id = kernelId();
+    if (!id || leaving || noSocketSaid) { return; }
+    fetch(baseUrl() + "api/kernels/" + id, { cache: "no-store", credentials: "same-origin" })
+      .then(function (r) {
+        if (r.ok && !noSocketSaid) {
+          noSocketSaid = true;
+          lost = false;
+          showNotice(say("geen_websocket",
+            "De verbinding met de server kan niet worden gemaakt. Zeg dit tegen de beheerder: " +
+            "de proxy geeft websockets niet door."));
+        }
+      })
+      .catch(function () { /* the server is away: the usual checks say so */ });
+  }
   function watch(ws) {
     startChecks();
+    var opened = false;
+    ws.addEventListener("open", function () { opened = true; });
     ws.addEventListener("message", function (ev) { inspect(ev.data); });
     ws.addEventListener("close", function () {
-      if (!leaving) { setTimeout(check, 1500); }
+      if (leaving) { return; }
+      if (!opened) { neverOpened(); }
+      setTimeout(check, 1500);
     });
   }
   var Native = window.WebSocket;
