@@ -56,20 +56,22 @@ class View:
 
 
 def memory(hosted: HostedServer) -> dict:
+    """Resident (RSS) and proportional (PSS: shared pages divided fairly) memory of the
+    server with its helpers, and of its kernels apart."""
     import psutil
 
     server = psutil.Process(hosted.proc.pid)
-    procs = [server, *server.children(recursive=True)]
-    rss = pss = 0
-    for p in procs:
+    kernels = {p.pid for p in kernel_procs(View(hosted, True))}
+    out = {"kernels": len(kernels), "k_rss": 0.0, "k_pss": 0.0, "s_rss": 0.0, "s_pss": 0.0}
+    for p in [server, *server.children(recursive=True)]:
         try:
             full = p.memory_full_info()
-            rss += full.rss
-            pss += getattr(full, "pss", full.rss)
         except psutil.Error:
-            pass
-    return {"processes": len(procs), "rss_mb": rss / 2**20, "pss_mb": pss / 2**20,
-            "kernels": len(kernel_procs(View(hosted, True)))}
+            continue
+        side = "k" if p.pid in kernels else "s"
+        out[f"{side}_rss"] += full.rss / 2**20
+        out[f"{side}_pss"] += getattr(full, "pss", full.rss) / 2**20
+    return out
 
 
 async def one_burst(hosted: HostedServer, direct: bool, n: int, queries: list[str],
@@ -154,10 +156,10 @@ def several_sessions(pg: str, sessions: int, per: int, log: Path) -> None:
         queries = [f"sessie={codes[i % sessions]}" for i in range(n)]
         seen: dict = {}
 
-        def watch() -> None:  # the peak while everyone is there
+        def watch() -> None:  # the moment with the most kernels: everyone is there
             while not seen.get("stop"):
                 m = memory(hosted)
-                if m["rss_mb"] > seen.get("peak", {}).get("rss_mb", 0):
+                if m["kernels"] >= seen.get("peak", {}).get("kernels", 0):
                     seen["peak"] = m
                     seen["status"] = hosted.status()
                 time.sleep(1)
@@ -170,15 +172,15 @@ def several_sessions(pg: str, sessions: int, per: int, log: Path) -> None:
         s = stats(results)
         print(line(f"{sessions} sessions x {per} at once", s), flush=True)
         peak, st = seen["peak"], seen["status"]
-        print(f"  kernels while everyone was there: {st['kernels']} in all, per session "
-              f"{sorted(st['sessies'].values())}; pools {pooled}")
-        extra = max(1, peak["kernels"] - idle["kernels"])
-        print(f"  memory idle (server, renderer, {idle['kernels']} pooled kernels): RSS "
-              f"{idle['rss_mb']:.0f} MB, PSS {idle['pss_mb']:.0f} MB")
-        print(f"  memory with {n} participants: RSS {peak['rss_mb']:.0f} MB, PSS "
-              f"{peak['pss_mb']:.0f} MB over {peak['kernels']} kernels; per extra kernel "
-              f"RSS {(peak['rss_mb'] - idle['rss_mb']) / extra:.0f} MB, PSS "
-              f"{(peak['pss_mb'] - idle['pss_mb']) / extra:.0f} MB", flush=True)
+        print(f"  kernels while everyone was there: {st['kernels']} in all (pools {pooled}), "
+              f"per session {sorted(st['sessies'].values())}")
+        print(f"  idle: server with renderer RSS {idle['s_rss']:.0f} MB; {idle['kernels']} "
+              f"pooled kernels RSS {idle['k_rss']:.0f} MB, PSS {idle['k_pss']:.0f} MB")
+        k = max(1, peak["kernels"])
+        print(f"  everyone there: {peak['kernels']} kernels RSS {peak['k_rss']:.0f} MB, PSS "
+              f"{peak['k_pss']:.0f} MB (per kernel RSS {peak['k_rss'] / k:.0f} MB, PSS "
+              f"{peak['k_pss'] / k:.0f} MB); server with renderer RSS {peak['s_rss']:.0f} MB; "
+              f"in all RSS {peak['k_rss'] + peak['s_rss']:.0f} MB", flush=True)
     finally:
         hosted.stop()
 

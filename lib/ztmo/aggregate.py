@@ -12,6 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 SCALE = (1, 2, 3, 4, 5)
+# The small-numbers rule: the group is shown (an average, a profile, a role's count) only
+# from this many people on, so nobody's own answer can be read from it.
+MIN_GROUP = 5
 # Small Dutch words that say little on their own in a word list.
 STOPWORDS = frozenset(
     ["de", "het", "een", "en", "van", "in", "op", "te", "dat", "die", "is", "je", "jij", "ik", "we", "wij", "ze", "zij", "er", "met", "voor", "aan", "als", "bij", "of", "maar", "om", "ook", "nog", "wel", "niet", "zijn", "was", "wordt", "naar", "dan", "zo", "waar", "wat", "hoe", "mijn", "me"]

@@ -71,6 +71,20 @@ def region_body(code: str) -> str:
     return _pages[key]
 
 
+def region_slide(code: str = "") -> str:
+    """The projector's figures (`ui.region.slide_html`) for a meeting's region, or for the
+    Netherlands (``code`` empty), drawn once per region and data version."""
+    from .regions import get_region
+    from .ui import region as page
+
+    key = ("slide", code, _data_stamp())
+    if key not in _pages:
+        if len(_pages) > 100:
+            _pages.clear()
+        _pages[key] = page.slide_html(page.load_sources(), get_region(code) if code else None)
+    return _pages[key]
+
+
 def word_cloud(words: list, **size) -> str:
     """A word cloud's SVG for (word, count) pairs (`ztmo.wordcloud`, which needs numpy)."""
     from . import wordcloud
@@ -78,7 +92,7 @@ def word_cloud(words: list, **size) -> str:
     return wordcloud.svg([wordcloud.Word(str(t), int(c)) for t, c in words], **size)
 
 
-PAGES = {"region_body": region_body, "word_cloud": word_cloud}
+PAGES = {"region_body": region_body, "region_slide": region_slide, "word_cloud": word_cloud}
 
 
 def request(name: str, kwargs: dict, env: dict[str, str] | None = None) -> str | None:

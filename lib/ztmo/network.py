@@ -18,10 +18,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from .aggregate import MIN_GROUP
 from .errors import ZtmoError
 from .markup import esc
 
-MIN_GROUP = 5
 FEW_RATINGS = "minder dan 5 beoordelingen"
 SCALE = (1, 2, 3, 4, 5)
 # The trainer screen's colours (charts.SCORE_COLOURS: viridis, colour-blind safe); the

@@ -178,6 +178,15 @@ def set_revealed(store, code: str, trainer_key: str, step: str, shown: bool) -> 
                                                                  shown))
 
 
+def set_page(store, code: str, trainer_key: str, step: str, page: int) -> None:
+    """Turn the projector's slide of ``step`` to ``page`` (see `ztmo.paging`)."""
+    from .paging import PAGE_KEY, with_page
+
+    store.check_trainer_key(code, trainer_key)
+    if step in STEP_KEYS:
+        store.update_state(code, PAGE_KEY, lambda old: with_page(old, step, page))
+
+
 def set_run_sheet(store, code: str, trainer_key: str, steps: list[str]) -> None:
     store.check_trainer_key(code, trainer_key)
     chosen = [s for s in STEP_KEYS if s in set(steps)]

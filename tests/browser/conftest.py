@@ -143,3 +143,12 @@ def make_page(browser, voila):
         p.context.close()
         assert foreign == [], f"requests to other hosts: {foreign}"
         assert p.local_requests > 0
+
+
+def menu_go(page, step: str) -> None:
+    """Open the journey's menu (behind one button on a phone) and tap a step, as a
+    participant does."""
+    toggle = page.locator(".ztmo-menu .ztmo-menu-toggle")
+    if toggle.get_attribute("open") is None:
+        toggle.locator("summary").click()
+    page.locator(f".ztmo-menu a[data-ztmo-stap='{step}']").click()

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tests.browser.conftest import Page
+from tests.browser.conftest import Page, menu_go
 from tests.browser.test_apps import READY, open_app
 from tests.conftest import skip_or_fail
 
@@ -85,7 +85,7 @@ def test_pacing_three_phones_follow_the_trainer_within_two_seconds(browser, voil
     session = new_session(Store.from_env())
     phones = [participant(browser, voila, session.code) for _ in range(3)]
     trainer = control_panel(browser, voila, session)
-    phones[1].page.locator(".ztmo-menu a[data-ztmo-stap='scan']").click()  # one looks ahead
+    menu_go(phones[1].page, "scan")  # one looks ahead
     phones[1].page.wait_for_selector(".ztmo-stage .ztmo-scan", timeout=READY)
     trainer.page.locator(".ztmo-pace-mode button", has_text="Samen").click()
     trainer.page.locator(".ztmo-current-step", has_text="iedereen volgt jou").wait_for(timeout=WAIT)

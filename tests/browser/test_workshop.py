@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from tests.browser.conftest import Page, VoilaServer, free_port
+from tests.browser.conftest import Page, VoilaServer, free_port, menu_go
 from tests.browser.test_apps import READY, open_app
 
 pytestmark = pytest.mark.browser
@@ -66,7 +66,7 @@ def join(page, code, nickname=""):
 
 
 def go(page, step, selector):
-    page.locator(f".ztmo-menu a[data-ztmo-stap='{step}']").click()
+    menu_go(page, step)
     page.wait_for_selector(f".ztmo-stage {selector}", timeout=READY)
     page.wait_for_function(f"() => new URLSearchParams(location.search).get('stap') === '{step}'",
                            timeout=LIVE)

@@ -38,6 +38,7 @@ from ..activities import (
     flag_key,
     moment_key,
 )
+from ..aggregate import MIN_GROUP
 from ..content import load_guide
 from ..errors import UnknownSession, ZtmoError
 from ..groupwork import load_groupwork
@@ -96,6 +97,13 @@ GROUPWORK_CSS = (
     ".ztmo-gw .ztmo-num{text-align:right;}.ztmo-gw td.ztmo-num{white-space:nowrap;}"
     ".ztmo-gw .ztmo-table-scroll{overflow-x:auto;}"
     ".ztmo-promises-table th[scope=row]{font-weight:normal;}"
+    # On a phone each promise is a block: its text, then "Stippen 5 · ouder 2 ..."
+    "@media (max-width:700px){.ztmo-promises-table thead{display:none;}"
+    ".ztmo-promises-table tr{display:block;border-top:1px solid #c9d3da;padding:.3em 0;}"
+    ".ztmo-promises-table th,.ztmo-promises-table td{display:inline-block;border:0;"
+    "padding:.1em .6em .1em 0;text-align:left;}"
+    ".ztmo-promises-table th[scope=row]{display:block;}"
+    ".ztmo-promises-table td::before{content:attr(data-label) ': ';color:#4a5763;}}"
     ".ztmo-promises-table .ztmo-kind{font-size:1em;}"
     ".ztmo-washing-line{display:flex;flex-wrap:wrap;gap:.6rem;list-style:none;margin:.2rem 0 1rem;"
     "padding:.35rem 0 0;border-top:3px solid #4a5763;}"
@@ -759,7 +767,7 @@ class PromisesBoard(_View):
     def refresh(self, snap) -> None:
         if self.hidden(snap, len(snap.by_participant(DOTS))):
             return
-        data = self.table(snap)
+        data = merged_roles(*self.table(snap), snap, self)
         self.show(data, lambda: self._html(*data))
 
     def _html(self, columns, rows, voters: int) -> str:
@@ -767,14 +775,16 @@ class PromisesBoard(_View):
             return _wrap('<p class="ztmo-missing">Nog niemand heeft stippen gezet.</p>',
                          self.large)
         names = {r.id: r.label for r in self.work.beloften.rollen}
+        names["anderen"] = "anderen"
         head = "".join(f'<th class="ztmo-num" scope="col">{esc(names.get(c, c))}</th>'
                        for c in columns)
         body = "".join(
             f'<tr><th scope="row"><span class="ztmo-kind">'
             f'{esc(self.promises[p].kind)}</span><br><span class="ztmo-theme">Thema '
             f"{self.promises[p].nummer}: {esc(self.promises[p].thema)}</span></th>"
-            f'<td class="ztmo-num"><strong>{total}</strong></td>'
-            + "".join(f'<td class="ztmo-num">{n or ""}</td>' for n in counts) + "</tr>"
+            f'<td class="ztmo-num" data-label="Stippen"><strong>{total}</strong></td>'
+            + "".join(f'<td class="ztmo-num" data-label="{esc(names.get(c, c))}">{n or 0}</td>'
+                      for c, n in zip(columns, counts)) + "</tr>"
             for p, total, counts in rows)
         return _wrap(
             f"<p>{_people(voters)} zetten samen {_dots(sum(t for _, t, _ in rows))}. Bovenaan "
@@ -782,6 +792,29 @@ class PromisesBoard(_View):
             f'<div class="ztmo-table-scroll"><table class="ztmo-promises-table"><thead><tr><th scope="col">Belofte</th>'
             f'<th class="ztmo-num" scope="col">Stippen</th>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table></div>{_source(self.work.beloften.bron)}", self.large)
+
+
+def merged_roles(columns, rows, voters, snap, board):
+    """Roles with fewer than MIN_GROUP people who placed dots are counted together under
+    "anderen" (a lone parent or youngster is recognisable)."""
+
+    roles = snap.by_participant(ROLE)
+    known = {r.id for r in board.work.beloften.rollen}
+    size = Counter((roles.get(tok) if roles.get(tok) in known else NO_ROLE)
+                   for tok, value in snap.by_participant(DOTS).items()
+                   if any(p in board.promises for p in value.split(",")))
+    keep = [c for c in columns if c != NO_ROLE and size[c] >= MIN_GROUP]
+    merged = [c for c in columns if c not in keep]
+    if not keep:  # everyone is "anderen": that column would only repeat the total
+        return (), tuple((p, total, ()) for p, total, _ in rows), voters
+    out_cols = tuple(keep + (["anderen"] if merged else []))
+    out_rows = []
+    for p, total, counts in rows:
+        by = dict(zip(columns, counts))
+        values = [by[c] for c in keep] + ([sum(by[c] for c in merged)] if merged else [])
+        out_rows.append((p, total, tuple(values)))
+    return out_cols, tuple(out_rows), voters
+
 
 
 def previous_dares(store, code: str) -> list[str]:

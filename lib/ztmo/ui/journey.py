@@ -195,12 +195,8 @@ class Journey:
         return steps if self.step in steps or not self.step else [*steps, self.step]
 
     def _menu_html(self) -> str:
-        nav = Nav(HERE, self.params, journey=True)
-        current = ' aria-current="page"'
-        items = "".join(
-            f'<li><a {nav.attrs(key)}{current if key == self.step else ""}>'
-            f"{esc(LABELS[key])}</a></li>" for key in self.menu_steps())
-        return f'<nav class="ztmo-menu-bar" aria-label="Onderdelen"><ul>{items}</ul></nav>'
+        return menu_html(Nav(HERE, self.params, journey=True), self.menu_steps(), self.step,
+                         self.link.name if self.link and self.link.joined else "")
 
     def _write_identity(self) -> None:
         p = self.params
@@ -320,6 +316,21 @@ class Journey:
             view = self.views[step] = self._build(step)
             _pause(view)
             self.stale.add(step)
+
+
+def menu_html(nav: Nav, steps: list[str], current: str, session: str = "") -> str:
+    """A compact header: where you are, the session, and the menu behind one button (a
+    phone shows the step itself first, not thirteen buttons)."""
+    here = ' aria-current="page"'
+    items = "".join(
+        f'<li><a {nav.attrs(key)}{here if key == current else ""}>{esc(LABELS[key])}</a></li>'
+        for key in steps)
+    where = f'<span class="ztmo-header-session">{esc(session)}</span>' if session else ""
+    return (f'<header class="ztmo-header"><p class="ztmo-header-step">'
+            f"{esc(LABELS.get(current, LABELS['start']))}{where}</p>"
+            '<details class="ztmo-menu-toggle"><summary>Menu</summary>'
+            f'<nav class="ztmo-menu-bar" aria-label="Onderdelen"><ul>{items}</ul></nav>'
+            "</details></header>")
 
 
 def _anchor(step: str) -> str:

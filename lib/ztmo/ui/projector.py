@@ -1,10 +1,11 @@
 """The projector view (notebooks/beamer.ipynb?sessie=CODE): what the whole room may see.
 
-Made for 1920×1080 and 1280×720 read from a distance: the join code very large, a QR
-code that a phone camera reads, the short address, the number of participants, and
-the current activity's results, large. It needs no trainer key and shows nothing a
-participant may not see: never the key, never a hidden answer, never results the
-trainer has not revealed (the views are gated, see `group._View`).
+Made for one 16:9 screen read from a distance, at 1920×1080 and 1280×720 alike: it never
+scrolls (``projector.css``; slides in `ui.slides`). At the start the join panel is large
+(QR code, short address, code); during an activity it shrinks to a corner and the
+results take the screen. After closing there is nothing to join. It needs no trainer key
+and shows nothing a participant may not see: never the key, never a hidden answer, never
+results the trainer has not revealed (the slides are gated, see `group._View`).
 """
 
 from __future__ import annotations
@@ -15,43 +16,24 @@ from urllib.parse import urlencode, urlparse
 
 import ipywidgets as w
 
-from ..activities import WHAT_IS_HOME
 from ..content import Guide, load_guide
 from ..errors import SessionClosed, ZtmoError
 from ..params import Params
 from ..presenter import LABELS, pace
 from .base import app_root, error_box, esc, html_block, launch
-from .group import GroupRatings, Wall, WordCloud
 from .session import Live, shared_store
 
 JOIN_PATH = "voila/render/notebooks/index.ipynb"
 ADDRESS = "adres"  # session state: the address participants use (set on the control panel)
 PROJECTOR_POLL = 0.5  # s: the projector looks for new answers twice a second (one kernel)
 
-PROJECTOR_CSS = """
-#rendered_cells { max-width: none !important; padding: 0.5rem 1.5rem !important; }
-.ztmo-app.ztmo-projector { max-width: none; font-size: clamp(18px, 1.6vw, 34px); }
-.ztmo-projector-grid { display: grid; grid-template-columns: minmax(18rem, 30%) 1fr; gap: 2.5rem;
-  align-items: start; }
-.ztmo-projector .ztmo-join-box { text-align: center; }
-.ztmo-projector .ztmo-session-code { font-size: min(3.6em, 4.6vw); font-weight: bold;
-  letter-spacing: 0.1em; line-height: 1.1; white-space: nowrap; }
-.ztmo-projector .ztmo-join-short { font-size: 1.6em; font-weight: bold; overflow-wrap: break-word; }
-.ztmo-projector .ztmo-qr { background: #fff; padding: 0; margin: 0.2em auto; width: min(38vh, 100%);
-  overflow: visible; }
-.ztmo-projector .ztmo-join-title { font-size: 1.4em; font-weight: bold; margin: 0; }
-.ztmo-projector .ztmo-join-box p { margin: 0.2em 0; }
-.ztmo-projector .ztmo-qr svg { display: block; width: 100%; height: auto; max-width: none; }
-.ztmo-projector .ztmo-participant-count { font-size: 1.6em; }
-.ztmo-projector h2 { font-size: 1.7em; }
-.ztmo-projector .ztmo-summary-table { font-size: 1em; }
-.ztmo-projector .ztmo-words { font-size: 1.4em; }
-.ztmo-projector .ztmo-cloud svg { max-height: 62vh; }
-.ztmo-projector .ztmo-wall-item { font-size: 1.05em; }
-.ztmo-projector .ztmo-chart svg { width: 100%; max-width: 64rem; height: auto; }
-.ztmo-projector .ztmo-hidden-results { font-size: 1.3em; color: #4a5763; }
-@media (max-width: 900px) { .ztmo-projector-grid { grid-template-columns: 1fr; } }
-"""
+
+
+def projector_css() -> str:
+    """The projector's own style (ui/projector.css), read once per call site."""
+    from pathlib import Path
+
+    return (Path(__file__).with_name("projector.css")).read_text(encoding="utf-8")
 
 
 def lan_address() -> str:
@@ -101,6 +83,19 @@ def qr_svg(text: str) -> str:
                                                   dark="#000000", light="#ffffff")
 
 
+def corner_html(base: str, code: str) -> str:
+    """During an activity: a small QR code, the short address and the code, in a corner."""
+    from ..texts import text
+
+    url = join_url(base, code)
+    short = esc(short_address(base)).replace("/", "<wbr>/")
+    return (f'<div class="ztmo-beamer-corner"><div><p>{esc(text("beamer", "doe_mee"))}: '
+            f'<span class="ztmo-join-short">{short}</span></p>'
+            f'<p>{esc(text("beamer", "code"))} <span class="ztmo-session-code">{esc(code)}</span></p>'
+            f'</div><div class="ztmo-qr" role="img" aria-label="QR-code om mee te doen">'
+            f"{qr_svg(url)}</div></div>")
+
+
 def invite_html(base: str, code: str) -> str:
     """Scan the code, or type the short address and the join code: all on one screen."""
     url = join_url(base, code)
@@ -119,7 +114,7 @@ class Projector:
         self.live: Live | None = None
         self.notices = w.VBox([])
         self.body = w.VBox([], layout=w.Layout(width="100%"))
-        self.root = app_root([html_block(f"<style>{PROJECTOR_CSS}</style>"), self.notices,
+        self.root = app_root([html_block(f"<style>{projector_css()}</style>"), self.notices,
                               self.body], "ztmo-projector")
         self.set_params(params)
 
@@ -141,37 +136,32 @@ class Projector:
         except ZtmoError as exc:
             self.notices.children = (error_box(exc),)
             return
+        from ..preferences import load_scan
+        from .slides_more import slides
+
         self.notices.children = ()
         self.code = session.code
+        self.name = session.name
         self.invite = html_block("", "ztmo-invite")
+        self.corner = html_block("", "ztmo-corner")
         self.count = html_block("", "ztmo-participant-count")
         self.title = html_block("", "ztmo-projector-title")
+        self.welcome_title = html_block("", "ztmo-projector-title")
         self.stage = w.VBox([], layout=w.Layout(width="100%"))
         self.stage.add_class("ztmo-projector-stage")
-        self.views = self._views()
-        left = w.VBox([self.invite, self.count])
-        right = w.VBox([html_block(f"<h2>{esc(session.name)}</h2>"), self.title, self.stage])
-        grid = w.GridBox([left, right], layout=w.Layout(width="100%"))
-        grid.add_class("ztmo-projector-grid")
-        self.body.children = (grid,)
+        self.slides = slides(self.guide, load_scan())
+        head = w.HBox([self.title, self.corner])
+        head.add_class("ztmo-beamer-head")
+        self.activity = w.VBox([head, self.stage])
+        self.activity.add_class("ztmo-beamer-activity")
+        self.welcome = w.GridBox([w.VBox([self.invite, self.count]),
+                                  w.VBox([self.welcome_title])])
+        self.welcome.add_class("ztmo-beamer-welcome")
         self._address = None
+        self._mode = ""
         self.live = Live(store, session.code, interval=PROJECTOR_POLL)
         self.live.add(self.refresh)
         self.live.start()
-
-    def _views(self) -> dict[str, list]:
-        from ..preferences import load_scan
-        from .learning import PreferenceGroupView
-        from .pillar import discussion_activity
-
-        views: dict[str, list] = {"start": [WordCloud(WHAT_IS_HOME, large=True)]}
-        for p in self.guide.pijlers:
-            talk = Wall({discussion_activity(p.id, q.id): q.tekst
-                         for q in self.guide.groepsopdracht.vragen}, "Nog geen aantekeningen.")
-            views[f"pijler{p.nummer}"] = [GroupRatings(self.guide, p, large=True), talk]
-        views["groep"] = views["scan"] = [PreferenceGroupView(load_scan())]
-        views.update(group_activity_boards(gated=True))
-        return views
 
     def _title(self, step: str) -> str:
         if step.startswith("pijler"):
@@ -180,25 +170,43 @@ class Projector:
         return LABELS[step]
 
     def refresh(self, snap) -> None:
-        if snap.closed:
-            self.notices.children = (error_box(SessionClosed(snap.code)),)
+        from ..texts import text
+
+        step = pace(snap.state).step
         base = snap.state.get(ADDRESS) or default_base_url()
         if base != self._address:
             self._address = base
             self.invite.value = invite_html(base, snap.code)
         n = snap.count
-        self.count.value = f"<p><strong>{n}</strong> {'deelnemer' if n == 1 else 'deelnemers'}</p>"
-        step = pace(snap.state).step
-        self.title.value = f'<p class="ztmo-kicker">Nu</p><h2>{esc(self._title(step))}</h2>'
-        views = self.views.get(step, [])
-        for view in views:
-            view.refresh(snap)
-        if views:
-            widgets = tuple(v.widget for v in views)
-        else:
-            widgets = (html_block(_other_step_html(step, snap)),)
+        people = text("beamer", "deelnemers_een" if n == 1 else "deelnemers_meer")
+        self.count.value = f'<p class="ztmo-beamer-count"><strong>{n}</strong> {esc(people)}</p>'
+        # After closing there is nothing to join: no code, no QR code.
+        self.corner.value = (f'<p class="ztmo-closed-note">{esc(text("beamer", "gesloten"))}</p>'
+                             if snap.closed else corner_html(base, snap.code))
+        heading = (f'<p class="ztmo-kicker">{esc(self.name)} · {n} {esc(people)}</p>'
+                   f"<h2>{esc(self._title(step))}</h2>")
+        self.title.value = heading
+        self.welcome_title.value = (f'<p class="ztmo-kicker">{esc(text("beamer", "nu"))}</p>'
+                                    f"<h2>{esc(self.name)}</h2>")
+        slide = self.slides.get(step)
+        if slide is not None:
+            slide.refresh(snap)
+        widgets = (slide.widget,) if slide is not None else ()
         if tuple(self.stage.children) != widgets:
             self.stage.children = widgets
+        mode = "start" if step == "start" and not snap.closed else "activity"
+        if mode != self._mode:
+            self._mode = mode
+            if mode == "start":
+                self.welcome.children[1].children = (self.welcome_title, self.stage)
+                self.body.children = (self.welcome,)
+            else:
+                self.activity.children = (self.activity.children[0], self.stage)
+                self.body.children = (self.activity,)
+
+    def pages(self, snap, step: str) -> int:
+        slide = self.slides.get(step)
+        return slide.pages(snap) if slide is not None else 1
 
 
 def group_activity_boards(gated: bool) -> dict[str, list]:
@@ -210,16 +218,6 @@ def group_activity_boards(gated: bool) -> dict[str, list]:
     boards.update({step: [board(gated=gated, large=True)]
                    for step, board in groupwork.BOARDS.items()})
     return boards
-
-
-def _other_step_html(step: str, snap) -> str:
-    if step == "duo":
-        from .learning import duo_groups
-
-        groups, _ = duo_groups(snap)
-        return (f"<p>{len(groups)} duo's gevormd. Kijk op je telefoon wie je "
-                "gesprekspartner is, en zoek elkaar op.</p>")
-    return "<p>Kijk op je eigen scherm.</p>"
 
 
 def projector_page(sessie: str = "") -> w.Widget:

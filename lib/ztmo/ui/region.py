@@ -326,6 +326,13 @@ def municipal_html(sources: Sources, region: Region) -> str:
 
 
 def _trend_html(rows, title: str) -> str:
+    lines = "".join(f"<li>{esc(r.periode)}: {esc(fig.describe(rows.loc[i]))}</li>"
+                    for i, r in enumerate(rows.itertuples()))
+    return (f"<h3>{esc(title)}</h3>{_trend_chart(rows, title)}"
+            f'<ul class="ztmo-source ztmo-sources">{lines}</ul>')
+
+
+def _trend_chart(rows, title: str) -> str:
     years = [int(p) for p in rows.periode]
     known = {r.periode: r for r in rows.itertuples()}
     points = []
@@ -337,11 +344,42 @@ def _trend_html(rows, title: str) -> str:
             note = "definitief" if (r.status == "definitief" and r.waarde_type == "exact") \
                 else "anders"
             points.append((str(year), float(r.waarde), note))
-    chart = _chart("trend", title, points=points, title="Jongeren")
-    lines = "".join(f"<li>{esc(r.periode)}: {esc(fig.describe(rows.loc[i]))}</li>"
-                    for i, r in enumerate(rows.itertuples()))
-    return (f"<h3>{esc(title)}</h3>{chart}"
-            f'<ul class="ztmo-source ztmo-sources">{lines}</ul>')
+    return _chart("trend", title, points=points, title="Jongeren")
+
+
+def sources_line(rows) -> str:
+    """One source line for a series: tables, the periods, and which are not final yet."""
+    tables = and_list(sorted({fig._table_words(t) for t in rows.bron_tabel}))
+    periods = sorted(rows.periode)
+    open_ = sorted(p for p, st in zip(rows.periode, rows.status) if st != "definitief")
+    note = f"; {and_list(open_)} voorlopig" if open_ else ""
+    return f"Bron: CBS, {tables}, {periods[0]}–{periods[-1]}{note}."
+
+
+def slide_html(sources: Sources, region: Region | None = None) -> str:
+    """The projector's figures: the trend of youth care with a stay, for the meeting's
+    region when we have it (else for the Netherlands), with one source line."""
+    from ..texts import text
+
+    frame = sources.figures.frame
+    rows = fig.series(frame, region.code, TREND) if region is not None else frame.iloc[0:0]
+    note = ""
+    if region is not None and len(rows):
+        title = f"Jongeren met jeugdhulp met verblijf in {region.name}"
+    else:
+        rows = fig.series(frame, "NL01", TREND)
+        title = "Jongeren met jeugdhulp met verblijf in Nederland"
+        if region is not None:
+            note = (f'<p class="ztmo-missing">Voor {esc(region.name)} hebben we dit cijfer '
+                    "nog niet: hier heel Nederland.</p>")
+    if not len(rows):
+        return '<p class="ztmo-missing">Er zijn nog geen cijfers om te laten zien.</p>'
+    questions = "".join(f"<li>{esc(text('beamer', f'regio.vraag_{n}'))}</li>" for n in (1, 2, 3))
+    return (f'<div class="ztmo-slide-split"><div><h3>{esc(title)}</h3>{note}'
+            f"{_trend_chart(rows, title)}"
+            f'<p class="ztmo-source">{esc(sources_line(rows))}</p></div>'
+            f"<div><h3>{esc(text('beamer', 'regio.vragen'))}</h3><ol>{questions}</ol>"
+            f"<p>{esc(text('beamer', 'regio.eigen_scherm'))}</p></div></div>")
 
 
 def _basis(rows) -> str:

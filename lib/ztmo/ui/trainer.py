@@ -343,6 +343,20 @@ class TrainerScreen:
         reveal.add_class("ztmo-reveal")
         now = html_block("", "ztmo-current-step")
         busy = [False]
+        # The projector's pages: a long list is split so the beamer never scrolls.
+        from ..paging import page_label, page_of
+        from ..preferences import load_scan
+        from .slides_more import slides
+
+        beamer = slides(self.guide, load_scan())
+        back = w.Button(description="Vorige pagina", layout=auto)
+        back.add_class("ztmo-page-back")
+        forward = w.Button(description="Volgende pagina", layout=auto)
+        forward.add_class("ztmo-page-next")
+        paged = html_block("", "ztmo-page-state")
+        turner = w.HBox([paged, back, forward], layout=w.Layout(align_items="center",
+                                                               flex_flow="row wrap"))
+        place = [1, 1, "start"]  # page, pages, step
 
         def refresh(snap):
             p = presenter.pace(snap.state)
@@ -366,6 +380,13 @@ class TrainerScreen:
                          "Resultaten van de groep: "
                          + ("<strong>zichtbaar</strong>" if shown else "<strong>verborgen</strong>"
                             " (deelnemers en beamer zien ze nog niet)") + ".</p>")
+            slide = beamer.get(p.step)
+            pages = slide.pages(snap) if slide is not None else 1
+            page = page_of(snap.state, p.step, pages)
+            place[:] = [page, pages, p.step]
+            turner.layout.display = "" if pages > 1 else "none"
+            paged.value = f"<p>Beamer: {esc(page_label(page, pages))}</p>" if pages > 1 else ""
+            back.disabled, forward.disabled = page <= 1, page >= pages
 
         def on_step(change):
             if not busy[0] and change["new"]:
@@ -390,11 +411,21 @@ class TrainerScreen:
             presenter.set_revealed(self.store, code, key, current, not snap.revealed(current))
             self.live.poll_once()
 
+        def turn(by: int):
+            def go(_):
+                page, pages, current = place
+                presenter.set_page(self.store, code, key, current,
+                                   min(max(1, page + by), pages))
+                self.live.poll_once()
+            return go
+
+        back.on_click(guarded(turn(-1), self._show_error, "vorige pagina"))
+        forward.on_click(guarded(turn(1), self._show_error, "volgende pagina"))
         step.observe(guarded(on_step, self._show_error, "onderdeel kiezen"), "value")
         mode.observe(guarded(on_mode, self._show_error, "tempo"), "value")
         nxt.on_click(guarded(go_next, self._show_error, "volgende stap"))
         reveal.on_click(guarded(toggle_reveal, self._show_error, "resultaten tonen"))
-        box = group_box("De groep leiden", now, mode, step, w.HBox([nxt, reveal]),
+        box = group_box("De groep leiden", now, mode, step, w.HBox([nxt, reveal]), turner,
                         html_block('<p class="ztmo-source">Bij "Samen" gaan alle telefoons mee '
                                    'naar het onderdeel dat je kiest. Meningen blijven verborgen '
                                    "tot je op \"Resultaten tonen\" klikt: zo antwoordt iedereen "

@@ -7,8 +7,12 @@
  * - A click on a link with data-ztmo-stap is sent to the app through its hidden
  *   .ztmo-bridge field, so the view changes inside the same kernel. Without the app (or
  *   with a modifier key) the link works as an ordinary link.
- * - After Volgende/Vorige or a change of view, the top of the new step is scrolled into
- *   view (the app marks it with .ztmo-step-anchor).
+ * - After Volgende/Vorige or a change of view (by the participant or by the trainer's
+ *   "Volgende stap"), the top of the new step is scrolled into view (the app marks it
+ *   with .ztmo-step-anchor).
+ * - The page's <body> carries the step and whether this page has joined a session
+ *   (data-ztmo-stap, data-ztmo-lid), so the page style can show the welcome text only on
+ *   the start step and put the join form first on a phone that has not joined yet.
  * Only codes that match a strict pattern are read or written; nothing from the page is
  * ever inserted as HTML or executed.
  */
@@ -59,9 +63,29 @@
   }
 
   var shown = "";
+  var shownStep = null;
+  function flag(body, name, on) {
+    if (on) { body.setAttribute(name, "1"); } else { body.removeAttribute(name); }
+  }
+  function markBody(stap, code, joined) {
+    var body = document.body;
+    if (!body) { return; }
+    body.setAttribute("data-ztmo-stap", stap || "start");
+    flag(body, "data-ztmo-code", code);
+    flag(body, "data-ztmo-lid", joined);
+  }
   function syncIdentity(el) {
     if (el.getAttribute("data-echt") !== "1") { return; } /* preheated, request not yet seen */
     var trainer = el.hasAttribute("data-sleutel"); /* the trainer's control panel */
+    if (!trainer) {
+      var stap = el.getAttribute("data-stap") || "start";
+      if (SAFE.test(stap)) {
+        markBody(stap, !!el.getAttribute("data-sessie"), !!el.getAttribute("data-deelnemer"));
+        /* Another step than before (the trainer's pace, the menu): show its top. */
+        if (shownStep !== null && stap !== shownStep) { scrollToStep(stap); }
+        shownStep = stap;
+      }
+    }
     var keys = trainer ? ["sessie", "sleutel", "vergeet"] : ["sessie", "deelnemer", "stap", "vergeet"];
     var v = {};
     for (var i = 0; i < keys.length; i++) {
@@ -134,6 +158,17 @@
       wantScroll = 0;
       var target = fresh.parentElement || fresh;
       target.scrollIntoView({ block: "start" });
+    }
+  }
+
+  /* The step's view is there already: its top now; else as soon as its anchor comes. */
+  function scrollToStep(stap) {
+    var el = document.querySelector('.ztmo-step-anchor[data-step="view:' + stap + '"]');
+    if (el && el.offsetParent !== null) {
+      anchors["view:" + stap] = true;
+      (el.parentElement || el).scrollIntoView({ block: "start" });
+    } else {
+      wantScroll = Date.now();
     }
   }
 
