@@ -475,7 +475,8 @@ def test_export_numbers_people_and_shows_readable_dutch_columns(store, session):
 def test_export_writes_idea_wall_votes_as_the_ideas_they_went_to(store, session):
     """A vote is stored as idea ids ("1.1,2.1"); in the export the analyst reads which
     ideas those are, and the ids stay for counting. Removed ideas and taking every vote
-    back are said in words."""
+    back are said in words. It agrees with the tally: with two ideas left each person has
+    one dot, so a second dot (stored around the check) is said not to count."""
     from ztmo import wall as rules
 
     a, b, c = (store.join(session.code) for _ in range(3))
@@ -489,7 +490,7 @@ def test_export_writes_idea_wall_votes_as_the_ideas_they_went_to(store, session)
     frame = store.export(session.code)
     votes = frame[frame["opdrachtcode"] == rules.vote_key("eigen")]
     assert dict(zip(votes["deelnemer"], votes["antwoord"], strict=True)) == {
-        "deelnemer 3": "1.1: Samen eten | 2.1: =1+1 plan",
+        "deelnemer 3": "1.1: Samen eten | 2.1: =1+1 plan (telt niet)",
         "deelnemer 1": "2.2: (idee weggehaald)",
         "deelnemer 2": "geen stemmen",
     }
@@ -715,3 +716,4 @@ def test_participants_in_join_order(store):
     first = store.join(s.code, "Eerste")
     second = store.join(s.code)
     assert store.participants(s.code) == [(first, "Eerste"), (second, None)]
+

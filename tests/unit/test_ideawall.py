@@ -154,3 +154,32 @@ def test_a_double_tap_gives_one_dot_not_a_dot_and_its_undo(store, room):  # noqa
     button.click()
     button.click()  # the same tap, twice: the phone sent it twice
     assert store.answers(s.code, rules.vote_key("morgen"))[0].value == "1.1"
+
+
+def test_a_double_voter_is_told_a_merge_gave_a_dot_back_and_can_place_it(store, room):  # noqa: F811
+    from ztmo.texts import text
+
+    s, (a, b, c) = room
+    post(a, "Eén plan per gezin", "idee twee", "idee drie")
+    post(b, "een plan per gezin!", "idee vijf", "idee zes")  # six ideas: two dots each
+    presenter.set_revealed(store, s.code, s.trainer_key, "muur", True)
+    live_poll(c)
+    vote_buttons(c)["Eén plan per gezin"].click()
+    vote_buttons(c)["een plan per gezin!"].click()
+    vote_buttons(a)["idee twee"].click()
+    vote_buttons(a)["idee drie"].click()
+    presenter.merge_ideas(store, s.code, s.trainer_key, "morgen", "2.1", "1.1")  # 5 ideas
+    live_poll(c)
+    budget = with_class(c.root, "ztmo-vote-budget")[0].value
+    assert "2 stippen" in budget and "nog <strong>1</strong> over" in budget
+    assert text("meldingen", "muur.stip_terug") in budget  # said in words, next to the wall
+    assert "ztmo-dot-back" not in with_class(a.root, "ztmo-vote-budget")[0].value
+    assert "nog <strong>0</strong> over" in with_class(a.root, "ztmo-vote-budget")[0].value
+    vote_buttons(c)["idee vijf"].click()  # the dot they got back
+    live_poll(c)
+    assert not with_class(c.root, "ztmo-error")
+    assert "ztmo-dot-back" not in with_class(c.root, "ztmo-vote-budget")[0].value
+    choice = presenter.wall_choice(store.state(s.code))
+    assert sum(r.votes for r in rules.tally(store.snapshot(s.code), "morgen", choice.merges,
+                                            dots=choice.dots)) == 4
+

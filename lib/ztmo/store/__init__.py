@@ -29,7 +29,7 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from .. import activities, wall
+from .. import activities, wall, wallexport
 from ..errors import (
     SessionClosed,
     StoreUnavailable,
@@ -500,7 +500,7 @@ class Store(TrainerAccounts, Retention):
         local = ZoneInfo(LOCAL_TIME)
         snap = self.snapshot(code)
         people = {p.token: p for p in snap.people}
-        ideas = wall.idea_texts(snap, include_hidden)
+        votes: dict[str, dict[str, str]] = {}  # per wall: the dots that count, in words
         rows = []
         for a in snap.answers:
             if a.hidden and not include_hidden:
@@ -508,8 +508,15 @@ class Store(TrainerAccounts, Retention):
             person = people.get(a.participant)
             value = a.value
             parsed = wall.parse_key(a.activity)
-            if parsed is not None and parsed[0] == wall.VOTE:  # idea ids: say which ideas
-                value = wall.vote_text(a.value, ideas.get(parsed[1], {}))
+            if parsed is not None and parsed[0] == wall.VOTE and a.hidden:
+                value = wallexport.vote_text(a.value,
+                                             wallexport.idea_texts(snap, True).get(parsed[1], {}))
+            elif parsed is not None and parsed[0] == wall.VOTE:  # as the tally counts them
+                if parsed[1] not in votes:
+                    found = wall.decided(snap.state, parsed[1])
+                    votes[parsed[1]] = wallexport.export_votes(
+                        snap, parsed[1], found.merges, found.dots, include_hidden)
+                value = votes[parsed[1]].get(a.participant, value)
             rows.append((
                 snap.code,
                 f"deelnemer {person.number}" if person else "deelnemer onbekend",
