@@ -153,3 +153,22 @@ def test_hidden_answers_are_left_out_of_the_files_by_default(session_with_payloa
     data = to_csv(store.export(code))
     assert b"verborgen antwoord" not in data and b"zichtbaar" in data
     assert "verborgen antwoord" not in xlsx_text(to_xlsx(store.export(code)))
+
+
+def test_weet_ik_niet_is_exported_in_words_not_as_a_question_mark(tmp_path):
+    """A rating of "weet ik niet" is stored as "?"; the export says it in words, in the
+    table and so in both files. A typed "?" stays what it is."""
+    store = Store(f"sqlite:///{tmp_path / 'w.sqlite3'}")
+    s = store.create_session("Maandag")
+    a, b = store.join(s.code), store.join(s.code)
+    rating = activities.rating_key("allerliefst_thuis.1")
+    store.save_answer(s.code, a, rating, activities.UNKNOWN_RATING)
+    store.save_answer(s.code, b, rating, "4")
+    store.save_answer(s.code, a, activities.WHAT_IS_HOME, "?")
+    frame = store.export(s.code)
+    assert frame["antwoord"].tolist() == ["weet ik niet", "4", "?"]
+    header, *rows = read_csv(to_csv(frame))
+    assert [r[header.index("antwoord")] for r in rows] == ["weet ik niet", "4", "?"]
+    cells = [[c.value for c in row] for row in read_xlsx(to_xlsx(frame))]
+    assert [row[5] for row in cells[1:]] == ["weet ik niet", "4", "?"]
+    store.close()

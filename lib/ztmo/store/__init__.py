@@ -506,7 +506,7 @@ class Store(TrainerAccounts, Retention):
             if a.hidden and not include_hidden:
                 continue
             person = people.get(a.participant)
-            value = a.value
+            value = activities.in_words(a.activity, a.value)
             parsed = wall.parse_key(a.activity)
             if parsed is not None and parsed[0] == wall.VOTE and a.hidden:
                 value = wallexport.vote_text(a.value,
