@@ -46,7 +46,7 @@ __all__ = [
     "DECISIONS", "IDEA", "MAX_IDEAS_PER_PERSON", "MAX_IDEA_LENGTH", "MAX_VOTES", "VOTE",
     "Decisions", "Idea", "Result", "allowed", "budget", "check_idea", "check_votes", "decided",
     "doubled", "idea_id", "idea_key", "ideas", "is_idea_id", "is_wall", "merge_ok",
-    "my_votes", "parse_key", "parse_votes", "resolve", "tally", "vote_key",
+    "my_votes", "parse_key", "parse_votes", "resolve", "tally", "toggle", "vote_key",
 ]
 
 IDEA, VOTE = "idee", "stem"  # the two families of keys
@@ -333,6 +333,20 @@ def my_votes(snap: Snapshot, wall: str, token: str,
     current = sum(1 for i in found if resolve(merges, i.id, existing) == i.id)
     value = _voters(snap, wall).get(token)
     return _counted(value, merges, existing, allowed(current, dots))
+
+
+def toggle(stored: object, idea: str, snap: Snapshot, wall: str,
+           merges: Mapping[str, str] | None = None, dots: int | None = None) -> str:
+    """One tap on an idea: the person's new votes from the ``stored`` ones (read in the
+    same transaction as the write, so two quick taps both count): a dot added, or taken
+    back when it was there. Checked like ``check_votes``; "" when no dot is left."""
+    found = _all_ideas(snap, wall)
+    existing = {i.id for i in found}
+    current = [i.id for i in found if resolve(merges, i.id, existing) == i.id]
+    limit = allowed(len(current), dots)
+    mine = _counted(stored, merges, existing, limit)
+    votes = [v for v in mine if v != idea] if idea in mine else [*mine, idea]
+    return check_votes(",".join(votes), current, limit)
 
 
 def doubled(snap: Snapshot, wall: str, token: str,

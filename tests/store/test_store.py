@@ -717,3 +717,21 @@ def test_participants_in_join_order(store):
     second = store.join(s.code)
     assert store.participants(s.code) == [(first, "Eerste"), (second, None)]
 
+
+def test_update_answer_checks_the_new_value_and_the_session_like_save_answer(store, session):
+    from ztmo import wall
+    from ztmo.errors import InvalidAnswer, SessionClosed, UnknownParticipant
+
+    token = store.join(session.code)
+    key = wall.vote_key("eigen")
+    saved = store.update_answer(session.code, token, key, lambda old: "1.1" if old is None
+                                else "fout")
+    assert (saved.value, store.answers(session.code, key)[0].value) == ("1.1", "1.1")
+    with pytest.raises(InvalidAnswer):  # the registry's check holds here too
+        store.update_answer(session.code, token, key, lambda old: old + ",<b>")
+    with pytest.raises(UnknownParticipant):
+        store.update_answer(session.code, "A" * 16, key, lambda old: "1.1")
+    store.close_session(session.code, session.trainer_key)
+    with pytest.raises(SessionClosed):
+        store.update_answer(session.code, token, key, lambda old: "2.1")
+    assert store.answers(session.code, key)[0].value == "1.1"

@@ -223,12 +223,11 @@ class WallApp:
         choice = presenter.wall_choice(snap.state)
         if not snap.revealed(STEP):
             raise ZtmoError("Stemmen kan zodra de trainer de muur laat zien.")
-        found = rules.ideas(snap, choice.wall, choice.merges)
-        mine = rules.my_votes(snap, choice.wall, link.token, choice.merges, choice.dots)
-        votes = [v for v in mine if v != idea] if idea in mine else [*mine, idea]
-        value = rules.check_votes(",".join(votes), [i.id for i in found],
-                                  rules.allowed(len(found), choice.dots))
-        store.save_answer(link.code, link.token, rules.vote_key(choice.wall), value or NO_VOTES)
+        # The votes as stored when the dot is written, not as this snapshot saw them: two
+        # quick taps (or two tabs of one person) must not overwrite each other's dot.
+        store.update_answer(link.code, link.token, rules.vote_key(choice.wall), lambda stored:
+                            rules.toggle(stored, idea, snap, choice.wall, choice.merges,
+                                         choice.dots) or NO_VOTES)
         self.status.children = ()
         if self.live:
             self.live.poll_once()
