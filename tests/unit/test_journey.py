@@ -281,3 +281,45 @@ def test_nothing_is_built_ahead_while_the_page_is_still_loading(store):  # noqa:
     app._quiet_until = time.monotonic()  # the page has had its seconds
     tick(app)
     assert "scan" in app.views
+
+
+def test_meedoen_tapped_twice_makes_one_participant(store):  # noqa: F811
+    """A double tap sends two clicks: the second, once joined, is ignored."""
+    s = store.create_session("Maandag")
+    app = journey(f"sessie={s.code}")
+    with_class(app.root, "ztmo-join-code")[0].value = s.code
+    button = with_class(app.root, "ztmo-join-submit")[0]
+    button.click()
+    token = identity(app)["deelnemer"]
+    button.click()  # the second tap, handled after the first
+    assert store.participant_count(s.code) == 1
+    assert identity(app)["deelnemer"] == token and not with_class(app.root, "ztmo-error")
+
+
+def test_meedoen_tapped_twice_at_the_same_moment_makes_one_participant(store, monkeypatch):  # noqa: F811
+    """Two clicks handled at once (two threads): the second one, while the first is still
+    joining, is ignored; nothing makes a second token."""
+    s = store.create_session("Maandag")
+    app = journey(f"sessie={s.code}")
+    with_class(app.root, "ztmo-join-code")[0].value = s.code
+    button = with_class(app.root, "ztmo-join-submit")[0]
+    real_join = type(store).join
+    both_in = threading.Barrier(2, timeout=3)
+
+    def slow_join(self, code, nickname=None):  # the window in which the second tap comes
+        try:
+            both_in.wait()
+        except threading.BrokenBarrierError:
+            pass  # only one tap got this far: as it should be
+        return real_join(self, code, nickname)
+
+    monkeypatch.setattr(type(store), "join", slow_join)
+    taps = [threading.Thread(target=button.click) for _ in range(2)]
+    for t in taps:
+        t.start()
+    for t in taps:
+        t.join(30)
+    monkeypatch.undo()
+    assert store.participant_count(s.code) == 1
+    assert store.is_participant(s.code, identity(app)["deelnemer"])
+
