@@ -323,3 +323,34 @@ def test_meedoen_tapped_twice_at_the_same_moment_makes_one_participant(store, mo
     assert store.participant_count(s.code) == 1
     assert store.is_participant(s.code, identity(app)["deelnemer"])
 
+
+def test_building_the_duo_step_ahead_does_not_sign_anyone_up_for_a_duo(store):  # noqa: F811
+    """Only who opened the duo talk wants a partner: building the view ahead (while the
+    trainer leads) must not save "duo: meedoen"; showing it does."""
+    from ztmo.activities import DUO_JOINED
+
+    s = store.create_session("Maandag")
+    token = store.join(s.code)
+    app = journey(f"sessie={s.code}&deelnemer={token}")
+    app.prepare("duo")  # what the heartbeat does while the group works on another step
+    assert "duo" in app.views and app.step != "duo"
+    assert store.answers(s.code, DUO_JOINED) == []
+    app.show("scan")
+    assert store.answers(s.code, DUO_JOINED) == []
+    app.bridge.value = "go:duo#1"  # the participant opens the duo talk
+    assert app.step == "duo"
+    assert [(a.participant, a.value) for a in store.answers(s.code, DUO_JOINED)] == [
+        (token, "ja")]
+
+
+def test_opening_the_duo_step_directly_signs_up_once(store):  # noqa: F811
+    from ztmo.activities import DUO_JOINED
+
+    s = store.create_session("Maandag")
+    token = store.join(s.code)
+    app = journey(f"sessie={s.code}&deelnemer={token}&stap=duo")
+    assert app.step == "duo"
+    app.show("start")
+    app.show("duo")
+    assert [(a.participant, a.value) for a in store.answers(s.code, DUO_JOINED)] == [
+        (token, "ja")]

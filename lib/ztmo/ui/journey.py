@@ -153,6 +153,9 @@ class Journey:
             self.stage.children = (self.anchor, view.root)
         self.menu.value = self._menu_html()
         self._write_identity()
+        shown = getattr(view, "shown", None)  # what a view does only once someone sees it
+        if shown is not None:
+            shown()
 
     def _params_for(self, step: str) -> Params:
         return replace(self.params, stap=step, errors=())
