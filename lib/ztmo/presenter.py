@@ -245,7 +245,9 @@ def set_wall(store, code: str, trainer_key: str, wall: str, own_question: str = 
     store.check_trainer_key(code, trainer_key)
     if wall not in walls():
         raise ZtmoError("Deze ideeënmuur kennen we niet. Kies er een uit de lijst.")
-    own = " ".join(str(own_question or "").split())
+    from .store.codes import clean_text
+
+    own = " ".join(clean_text(str(own_question or "")).split())  # shown to the whole room
     if len(own) > OWN_QUESTION_MAX:
         raise ZtmoError(f"De eigen vraag mag maximaal {OWN_QUESTION_MAX} tekens zijn "
                         f"(nu {len(own)}). Maak hem wat korter.")

@@ -279,13 +279,14 @@ def test_html_and_script_text_is_stored_verbatim(store, session):
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(value=st.text(min_size=1, max_size=520))
 def test_any_text_round_trips_or_gets_a_dutch_refusal(store, session, value):
+    from ztmo.store.codes import clean_text
+
     token = store.join(session.code)
-    expected = value.strip()
+    expected = clean_text(value).strip()  # without control, format and direction characters
     try:
         saved = store.save_answer(session.code, token, OPEN, value)
     except InvalidAnswer as refused:
-        assert not expected or len(expected) > 500 or "\x00" in expected or any(
-            0xD800 <= ord(c) <= 0xDFFF for c in expected), str(refused)
+        assert not expected or len(expected) > 500, str(refused)
         return
     assert saved.value == expected
     assert [a.value for a in store.answers(session.code, OPEN) if a.participant == token] == [

@@ -142,6 +142,12 @@ def _local_date(moment: datetime | None = None) -> date:
     return (moment or _now()).astimezone(ZoneInfo(LOCAL_TIME)).date()
 
 
+def _cleaned(value: object) -> object:
+    """Text without invisible and direction characters before any check (so the length
+    limits hold for what is kept); other values as given."""
+    return codes.clean_text(value) if isinstance(value, str) else value
+
+
 def _insert(conn: Connection) -> Callable[..., Any]:
     """The dialect's insert(), which has on_conflict_do_update / do_nothing."""
     if conn.dialect.name == "postgresql":
@@ -314,7 +320,7 @@ class Store(TrainerAccounts, Retention):
                     value: str | int | float) -> Answer:  # noqa: PYI041 - says what callers pass
         """Insert or replace this participant's answer; ``hidden`` stays as the trainer set it."""
         code = self._code(code)
-        text = codes.check_value(activities.get(activity).check(value))
+        text = codes.check_value(activities.get(activity).check(_cleaned(value)))
 
         def work(conn: Connection) -> Answer:
             return self._upsert(conn, code, token, activity, text, self._person(conn, code, token))
@@ -341,8 +347,8 @@ class Store(TrainerAccounts, Retention):
             new = change(old)
             if new is None:
                 return None
-            return self._upsert(conn, code, token, activity, codes.check_value(check(new)),
-                                person)
+            return self._upsert(conn, code, token, activity,
+                                codes.check_value(check(_cleaned(new))), person)
 
         return self._run(work, write=True)
 
