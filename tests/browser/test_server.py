@@ -133,6 +133,30 @@ def open_by_http(server: VoilaServer, rel: str) -> tuple[int, str | None]:
 
 # ---- what is served -----------------------------------------------------------------
 
+# An image outside the apps' folder, as the virtualenv's own icons are on a laptop
+# (.venv/share/.../jupyterlab.svg): the files route must never reach it.
+SECRET = "var/ztmo-test-files/geheim.svg"
+OUTSIDE = [
+    "/voila/files/notebooks/../" + SECRET, "/voila/files/notebooks/%2e%2e/" + SECRET,
+    "/voila/files/notebooks/%2E%2E/" + SECRET, "/voila/files/notebooks/..%2f" + SECRET,
+    "/voila/files/notebooks/..%2F" + SECRET, "/voila/files/notebooks/..%5c" + SECRET,
+    "/voila/files/notebooks/%252e%252e/" + SECRET, "/voila/files/notebooks/./../" + SECRET,
+    "/voila/files/notebooks//../" + SECRET, "/voila/files/notebooks/pillars/../../" + SECRET,
+    "/voila/files/notebooks/%2e/%2e%2e/" + SECRET, "/voila/files/notebooks\\..\\" + SECRET,
+    "/voila/files/notebooks/.%2e/" + SECRET, "/voila/files/notebooks/../.venv/x.svg",
+]
+
+
+@pytest.fixture(scope="module")
+def secret_image():
+    path = serve.REPO_ROOT / SECRET
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('<svg xmlns="http://www.w3.org/2000/svg"><text>GEHEIM</text></svg>')
+    yield path
+    path.unlink()
+    path.parent.rmdir()
+
+
 @pytest.mark.parametrize("path", [
     "/voila/tree", "/voila/tree/", "/voila/tree/notebooks", "/voila/tree/.venv",
     "/voila/api/contents", "/voila/api/contents/", "/voila/api/contents/notebooks",
@@ -141,14 +165,25 @@ def open_by_http(server: VoilaServer, rel: str) -> tuple[int, str | None]:
     "/voila/render/README.md", "/voila/render/notebooks/../tests/x.ipynb",
     "/voila/render/notebooks/%2e%2e/README.md", "/voila/files/README.md",
     "/voila/files/notebooks/index.ipynb", "/voila/api/kernels", "/api/kernels",
-    "/api/contents", "/tree", "/voila/api/ztmo/status",
+    "/api/contents", "/tree", "/voila/api/ztmo/status", *OUTSIDE,
 ])
-def test_only_the_apps_are_served(server, path):
+def test_only_the_apps_are_served(server, secret_image, path):
     status, body, _ = get(server, path)
     assert status in (403, 404), (path, status)
     for name in ("index.ipynb", "trainer", "pillars", "tests", ".venv", "README", "conftest",
-                 "benchmarks", "Traceback"):
+                 "benchmarks", "Traceback", "GEHEIM"):
         assert name not in body, (path, name)
+
+
+def test_an_image_in_the_apps_folder_is_still_served(server):
+    """The files route itself still works for what it is for: the apps' own images."""
+    path = serve.REPO_ROOT / "notebooks" / "ztmo-test-beeld.svg"
+    path.write_text('<svg xmlns="http://www.w3.org/2000/svg"><text>beeld</text></svg>')
+    try:
+        status, body, _ = get(server, "/voila/files/notebooks/ztmo-test-beeld.svg")
+        assert (status, "beeld" in body) == (200, True)
+    finally:
+        path.unlink()
 
 
 def test_home_links_to_the_start_page_and_starts_no_kernel(server):
