@@ -6,9 +6,7 @@ an app into a Dutch message, and the technical details go to the server log.
 
 from __future__ import annotations
 
-import sys
 import threading
-import traceback
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
@@ -75,12 +73,11 @@ def app_root(children: Iterable[w.Widget], *classes: str) -> w.VBox:
 
 
 def log_exception(context: str) -> None:
-    """Write the traceback to the server log (the kernel's real stderr), not the page."""
-    stream = sys.__stderr__
-    if stream is not None:
-        print(f"[ztmo] fout in {context}:", file=stream)
-        traceback.print_exc(file=stream)
-        stream.flush()
+    """The exception being handled, to the server log (the kernel's real stderr), not the
+    page: one short line per cause, repeats counted (`ztmo.serverlog`)."""
+    from ..serverlog import report
+
+    report(context)
 
 
 def quiet_tracebacks() -> None:
@@ -98,9 +95,12 @@ def quiet_tracebacks() -> None:
     shell = get_ipython()
     if shell is None or not in_voila() or getattr(shell, "_ztmo_quiet", False):
         return
+    from .. import serverlog
+
+    serverlog.to_server_log()  # stderr, logging and warnings: to the server log too
 
     def to_server_log(*_args, **_kwargs) -> None:
-        log_exception("bericht van de pagina")
+        serverlog.report("bericht van de pagina", from_page=True)
 
     shell.showtraceback = to_server_log
     shell._ztmo_quiet = True
