@@ -7,6 +7,7 @@ an app into a Dutch message, and the technical details go to the server log.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
@@ -34,6 +35,13 @@ def html_block(markup: str, *classes: str) -> w.HTML:
     for c in classes:
         widget.add_class(c)
     return widget
+
+
+def saved_html(text: str) -> str:
+    """"Saved", shown only after the store took what was typed. Its mark, new each time,
+    tells the page script (ztmo-server.js) a new confirmation from an old one drawn again:
+    only a new one makes typed text count as saved."""
+    return f'<p class="ztmo-saved" data-bewaard="{time.time_ns()}">{esc(text)}</p>'
 
 
 def error_box(exc: BaseException | str, title: str | None = None) -> w.HTML:

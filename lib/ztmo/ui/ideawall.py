@@ -26,7 +26,7 @@ from ..activities import NO_VOTES, walls
 from ..errors import ZtmoError
 from ..params import Params
 from ..texts import text as notice
-from .base import app_root, error_box, esc, guarded, html_block, log_exception
+from .base import app_root, error_box, esc, guarded, html_block, log_exception, saved_html
 from .group import HIDDEN_NOTE, _View, group_box
 from .session import PRIVACY, Live, shared_store
 
@@ -209,7 +209,7 @@ class WallApp:
         if not saved:
             raise ZtmoError("Je hebt nog geen idee opgeschreven.")
         self.status.children = (html_block(
-            f'<p class="ztmo-saved">Bewaard: {saved} {"idee" if saved == 1 else "ideeën"}.</p>'),)
+            saved_html(f'Bewaard: {saved} {"idee" if saved == 1 else "ideeën"}.')),)
         if self.live:
             self.live.poll_once()
 
