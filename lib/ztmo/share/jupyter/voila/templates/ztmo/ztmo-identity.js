@@ -9,6 +9,8 @@
  *   with a modifier key) the link works as an ordinary link.
  * - After Volgende/Vorige or a change of view, the top of the new step is scrolled into
  *   view (the app marks it with .ztmo-step-anchor).
+ * - Voila's #rendered_cells is the page's scrolling area: it takes keyboard focus, so a
+ *   page without buttons (the projector) can be scrolled without a mouse (WCAG 2.1.1).
  * Only codes that match a strict pattern are read or written; nothing from the page is
  * ever inserted as HTML or executed.
  */
@@ -143,6 +145,8 @@
     queued = true;
     window.requestAnimationFrame(function () {
       queued = false;
+      var cells = document.getElementById("rendered_cells");
+      if (cells && !cells.hasAttribute("tabindex")) { cells.setAttribute("tabindex", "0"); }
       var ids = document.querySelectorAll(".ztmo-identity");
       if (ids.length) { syncIdentity(ids[ids.length - 1]); }
       askRemembered();
