@@ -20,6 +20,7 @@ RATING, TEXT, CHOICE, RANKING = "rating", "text", "choice", "ranking"
 VOTES = "votes"  # dot voting on an idea wall: idea ids ("7.2"), see ztmo.wall
 NO_VOTES = "geen"  # a VOTES answer that takes every vote back
 UNKNOWN_RATING = "?"  # "weet ik niet": an answer, but not a score
+UNKNOWN_RATING_WORDS = "weet ik niet"  # how it is said in an export
 MAX_TEXT = 500
 MAX_WORDS_ANSWER = 200
 
@@ -224,6 +225,14 @@ def label(key: str) -> str:
     """A readable name for any stored key (an old, unknown key is shown as it is)."""
     activity = registry().get(key)
     return activity.label if activity else key
+
+
+def in_words(key: str, value: str) -> str:
+    """A stored value as an export says it: a rating's "?" as "weet ik niet"."""
+    activity = registry().get(key)
+    if activity is not None and activity.kind == RATING and value == UNKNOWN_RATING:
+        return UNKNOWN_RATING_WORDS
+    return value
 
 
 def in_step(step: str) -> list[Activity]:

@@ -2,7 +2,8 @@
 
 Answers are typed by participants, so a cell must never become a formula: text that a
 spreadsheet would read as one (starting with =, +, -, @, a tab or a carriage return: OWASP's
-CSV-injection list) gets a leading single quote in CSV, and is written as a string cell with
+CSV-injection list; also their fullwidth look-alikes such as "＝", and behind leading spaces
+or invisible characters) gets a leading single quote in CSV, and is written as a string cell with
 Excel's own "quote prefix" in .xlsx (shown and kept as text, even when someone edits it).
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
 
 # What a spreadsheet may read as the start of a formula (OWASP, "CSV Injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+MINUS_SIGNS = "\u2212"  # looks like "-", and NFKC leaves it as it is
 CSV_TIME = "%d-%m-%Y %H:%M:%S"  # how Dutch spreadsheets write a date and time
 XLSX_TIME = "dd-mm-yyyy hh:mm:ss"  # Excel's format code (the file's codes are not localised)
 SHEET_NAME = "Antwoorden"
@@ -25,7 +28,17 @@ MAX_WIDTH = 60  # characters: wider columns wrap their text
 
 
 def looks_like_formula(text: str) -> bool:
-    return text.startswith(FORMULA_START)
+    """Would a spreadsheet (or someone editing the cell) take this for a formula? Also
+    for look-alikes: fullwidth and small forms such as "＝" (compared after NFKC), and a
+    start behind spaces or invisible characters that a spreadsheet may trim."""
+    if text.startswith(FORMULA_START):
+        return True
+    normal = unicodedata.normalize("NFKC", text)
+    start = 0
+    while start < len(normal) and (normal[start].isspace()
+                                   or unicodedata.category(normal[start])[0] in "CZ"):
+        start += 1
+    return normal.startswith(FORMULA_START + tuple(MINUS_SIGNS), start)
 
 
 def _plain(value: Any) -> Any:

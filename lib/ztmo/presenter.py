@@ -173,9 +173,13 @@ def set_pace(store, code: str, trainer_key: str, mode: str | None = None,
 
 
 def set_revealed(store, code: str, trainer_key: str, step: str, shown: bool) -> None:
+    """Show (or hide) a step's results; showing the idea wall opens its voting, which fixes
+    the number of dots (`open_voting`)."""
     store.check_trainer_key(code, trainer_key)
     store.update_state(code, REVEALED, lambda old: with_revealed({REVEALED: old or ""}, step,
                                                                  shown))
+    if step == WALL and shown:
+        open_voting(store, code, wall_choice(store.state(code)).wall)
 
 
 def set_page(store, code: str, trainer_key: str, step: str, page: int) -> None:
@@ -195,8 +199,9 @@ def set_run_sheet(store, code: str, trainer_key: str, steps: list[str]) -> None:
 
 # -- the idea wall ---------------------------------------------------------------------------
 
-WALL = "muur"  # {"muur": wall id, "eigen": the trainer's own question}
-WALL_DECISIONS = "muur:"  # + wall id: {"samen": {idea: into idea}, "vast": idea or null}
+WALL = "muur"  # {"muur": wall id, "eigen": the trainer's own question}; also the step
+# + wall id: {"samen": {idea: into idea}, "vast": idea or null, "stippen": dots} (ztmo.wall)
+WALL_DECISIONS = "muur:"
 OWN_QUESTION_MAX = 200
 
 
@@ -206,6 +211,7 @@ class WallChoice:
     question: str  # its question, as shown
     merges: dict[str, str]
     pinned: str | None
+    dots: int | None = None  # fixed when voting opened (None: from the number of ideas)
 
 
 def wall_choice(state: dict[str, str]) -> WallChoice:
@@ -228,12 +234,10 @@ def wall_of(state: dict[str, str], wall: str) -> WallChoice:
     own = str(raw.get("eigen") or "").strip()[:OWN_QUESTION_MAX]
     question = ((own or "Wat wil je de groep meegeven?") if wall == OWN_WALL
                 else walls().get(wall, wall))
-    decided = _json(state, WALL_DECISIONS + wall)
-    decided = decided if isinstance(decided, dict) else {}
-    merges = {k: v for k, v in (decided.get("samen") or {}).items()
-              if isinstance(k, str) and isinstance(v, str)}
-    pinned = decided.get("vast") if isinstance(decided.get("vast"), str) else None
-    return WallChoice(wall, question, merges, pinned)
+    from .wall import decided
+
+    found = decided(state, wall)
+    return WallChoice(wall, question, found.merges, found.pinned, found.dots)
 
 
 def _default_wall() -> str:
@@ -250,7 +254,9 @@ def set_wall(store, code: str, trainer_key: str, wall: str, own_question: str = 
     store.check_trainer_key(code, trainer_key)
     if wall not in walls():
         raise ZtmoError("Deze ideeënmuur kennen we niet. Kies er een uit de lijst.")
-    own = " ".join(str(own_question or "").split())
+    from .store.codes import clean_text
+
+    own = " ".join(clean_text(str(own_question or "")).split())  # shown to the whole room
     if len(own) > OWN_QUESTION_MAX:
         raise ZtmoError(f"De eigen vraag mag maximaal {OWN_QUESTION_MAX} tekens zijn "
                         f"(nu {len(own)}). Maak hem wat korter.")
@@ -263,6 +269,31 @@ def set_wall(store, code: str, trainer_key: str, wall: str, own_question: str = 
         return json.dumps({"muur": wall, "eigen": own if wall == OWN_WALL else cur.get("eigen", "")})
 
     store.update_state(code, WALL, change)
+    if revealed(store.state(code), WALL):  # voting is open already: on this wall too
+        open_voting(store, code, wall)
+
+
+def open_voting(store, code: str, wall: str, keep: bool = False) -> None:
+    """Fix the dots each person has on this wall from the ideas there are now (none yet:
+    not fixed). Opening again may raise the number (more ideas came), never lower it; with
+    ``keep`` a number fixed before stays as it is. Merging or removing ideas later takes
+    nobody's dot away."""
+    from .wall import budget, decided, ideas
+
+    snap = store.snapshot(code)
+    n = len(ideas(snap, wall, decided(snap.state, wall).merges))
+    if n == 0:
+        return
+
+    def change(old: str | None) -> str | None:
+        cur = _json({"k": old or ""}, "k")
+        cur = cur if isinstance(cur, dict) else {}
+        fixed = decided({WALL_DECISIONS + wall: old or ""}, wall).dots
+        if fixed is not None and keep:
+            return None
+        return json.dumps({**cur, "stippen": max(fixed or 0, budget(n))})
+
+    store.update_state(code, WALL_DECISIONS + wall, change)
 
 
 def _decide(store, code: str, trainer_key: str, wall: str, edit) -> None:
@@ -274,7 +305,7 @@ def _decide(store, code: str, trainer_key: str, wall: str, edit) -> None:
         merges = dict(cur.get("samen") or {})
         pinned = cur.get("vast")
         merges, pinned = edit(merges, pinned)
-        return json.dumps({"samen": merges, "vast": pinned})
+        return json.dumps({**cur, "samen": merges, "vast": pinned})
 
     store.update_state(code, WALL_DECISIONS + wall, change)
 
@@ -291,6 +322,9 @@ def merge_ideas(store, code: str, trainer_key: str, wall: str, duplicate: str, i
         merges[duplicate] = into
         return merges, (into if pinned == duplicate else pinned)
 
+    store.check_trainer_key(code, trainer_key)
+    if revealed(store.state(code), WALL):  # voting is open: fix the dots before the merge
+        open_voting(store, code, wall, keep=True)
     _decide(store, code, trainer_key, wall, edit)
 
 

@@ -210,7 +210,7 @@ def wall_section(ctx: Context, step: str) -> tuple[str, set[str]]:
     parts = []
     for wall_id in acts.walls():
         choice = wall_of(ctx.snap.state, wall_id)
-        results = rules.tally(ctx.snap, wall_id, choice.merges, choice.pinned)
+        results = rules.tally(ctx.snap, wall_id, choice.merges, choice.pinned, choice.dots)
         if not results:
             continue
         items = "".join(

@@ -64,6 +64,7 @@ from .serverauth import (
     light_headers,
     pass_trainer_on,
 )
+from .serverfiles import AllowListFileHandler, PlainFilesHandler
 from .serverpages import SIGN_IN, SIGN_OUT, busy_page, error_page, full_page, join_page
 
 STATUS_ENV = "ZTMO_STATUS_TOKEN"
@@ -423,6 +424,8 @@ class ZtmoVoila(Voila):
                 handlers.append((pattern, AppHandler, {**spec[2], "apps_dir": self.apps_dir}))
             elif handler is VoilaShutdownKernelHandler:
                 handlers.append((pattern, ShutdownHandler))
+            elif handler is AllowListFileHandler:  # the path checked before the allow-list
+                handlers.append((pattern, PlainFilesHandler, *spec[2:]))
             else:
                 handlers.append(spec)
         return handlers

@@ -11,21 +11,25 @@ An idea's public id is ``"<person number>.<n>"``: "3.1" is the first idea of dee
 The participant token is secret and never leaves this module (``Idea.author`` holds it for
 the app that lets a person edit their own ideas, and is left out of ``repr``).
 
-The trainer's decisions are passed in, not read here: ``merges`` maps an idea id to the id
-of the idea it was merged into (a duplicate), ``pinned`` is the id of the idea shown on top.
+The trainer's decisions (``decided``, from the session state ``muur:<wall>``): ``merges``
+maps an idea id to the id of the idea it was merged into (a duplicate), ``pinned`` is the id
+of the idea shown on top, ``dots`` the budget fixed when voting opened.
 
 Rules of the tally (``tally``):
 
-* Everyone has ``budget(number of ideas)`` votes, at most one per idea.
+* Everyone has ``dots`` votes, fixed when voting opened (until then ``budget(number of
+  ideas)``), at most one per idea. So merging or removing ideas takes nobody's dot away.
 * Votes for an idea that no longer exists (emptied, deleted or hidden) are ignored.
 * The votes of a merged idea count for the idea it was merged into; someone who voted for
-  both counts once. Merged ideas are not shown on their own.
+  both counts once and has that dot to place again (``doubled``). Merged ideas are not
+  shown on their own.
 * Of each voter's remaining votes only the first ``budget`` (in the order stored) count,
   so the limit holds even when ideas were removed or merged after the vote.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
@@ -33,21 +37,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from .activities import NO_VOTES
 from .errors import InvalidAnswer
 
 if TYPE_CHECKING:
     from .store.snapshot import Snapshot
 
 __all__ = [
-    "IDEA", "MAX_IDEAS_PER_PERSON", "MAX_IDEA_LENGTH", "MAX_VOTES", "VOTE", "Idea", "Result",
-    "budget", "check_idea", "check_votes", "idea_id", "idea_key", "idea_texts", "ideas",
-    "is_idea_id",
-    "is_wall", "merge_ok", "my_votes", "parse_key", "parse_votes", "resolve", "tally",
-    "vote_key", "vote_text",
+    "DECISIONS", "IDEA", "MAX_IDEAS_PER_PERSON", "MAX_IDEA_LENGTH", "MAX_VOTES", "VOTE",
+    "Decisions", "Idea", "Result", "allowed", "budget", "check_idea", "check_votes", "decided",
+    "doubled", "idea_id", "idea_key", "ideas", "is_idea_id", "is_wall", "merge_ok",
+    "my_votes", "parse_key", "parse_votes", "resolve", "tally", "toggle", "vote_key",
 ]
 
 IDEA, VOTE = "idee", "stem"  # the two families of keys
+DECISIONS = "muur:"  # + wall id: the session state key of the trainer's decisions
 MAX_IDEAS_PER_PERSON = 3
 MAX_IDEA_LENGTH = 120
 MAX_VOTES = 10
@@ -207,6 +210,31 @@ def merge_ok(merges: Mapping[str, str] | None, src: str, dst: str) -> bool:
     return _chain({**(merges or {}), src: dst}, src) is not None
 
 
+@dataclass(frozen=True)
+class Decisions:
+    """The trainer's decisions for one wall: merges, the pinned idea, the dots fixed when
+    voting opened (None: not fixed yet)."""
+
+    merges: dict[str, str] = field(default_factory=dict)
+    pinned: str | None = None
+    dots: int | None = None
+
+
+def decided(state: Mapping[str, str], wall: str) -> Decisions:
+    """The decisions stored as ``{"samen": {idea: into}, "vast": idea, "stippen": n}``;
+    anything malformed counts as not decided."""
+    try:
+        raw = json.loads(state.get(DECISIONS + wall) or "null")
+    except ValueError:
+        raw = None
+    raw = raw if isinstance(raw, dict) else {}
+    merges = raw.get("samen") if isinstance(raw.get("samen"), dict) else {}
+    dots = raw.get("stippen")
+    return Decisions({k: v for k, v in merges.items() if isinstance(k, str) and isinstance(v, str)},
+                     raw.get("vast") if isinstance(raw.get("vast"), str) else None,
+                     dots if type(dots) is int and 1 <= dots <= MAX_VOTES else None)
+
+
 def ideas(snap: Snapshot, wall: str, merges: Mapping[str, str] | None = None) -> list[Idea]:
     """The ideas on the wall, in the order they were last changed; hidden, empty and
     merged-away ideas left out."""
@@ -214,23 +242,6 @@ def ideas(snap: Snapshot, wall: str, merges: Mapping[str, str] | None = None) ->
     found = _all_ideas(snap, wall)
     existing = {i.id for i in found}
     return [i for i in found if resolve(merges, i.id, existing) == i.id]
-
-
-def idea_texts(snap: Snapshot, include_hidden: bool = False) -> dict[str, dict[str, str]]:
-    """Per wall, each idea's public id and its text as shown, for an export's votes; a
-    hidden idea only with ``include_hidden`` (and then marked so)."""
-    number = {p.token: p.number for p in snap.people}
-    texts: dict[str, dict[str, str]] = {}
-    for answer in snap.answers:
-        parsed = parse_key(answer.activity)
-        person = number.get(answer.participant)
-        text = _shown(answer.value)
-        if (parsed is None or parsed[0] != IDEA or parsed[2] is None or person is None
-                or not text or (answer.hidden and not include_hidden)):
-            continue
-        shown = text + (" (verborgen)" if answer.hidden else "")
-        texts.setdefault(parsed[1], {})[idea_id(person, parsed[2])] = shown
-    return texts
 
 
 # -- votes ----------------------------------------------------------------------------------
@@ -244,21 +255,17 @@ def budget(n_ideas: int) -> int:
     return min(MAX_VOTES, max(1, (int(n_ideas) + 2) // 4))
 
 
+def allowed(n_ideas: int, dots: int | None = None) -> int:
+    """The dots each person has: ``dots`` once fixed (when voting opened), else the
+    budget for the ideas there are now."""
+    return dots if dots is not None else budget(n_ideas)
+
+
 def parse_votes(value: object) -> list[str]:
     """The idea ids in a stored vote value, in order (empty parts and spaces dropped)."""
     if not isinstance(value, str):
         return []
     return [part.strip() for part in value.split(",") if part.strip()]
-
-
-def vote_text(value: object, texts: Mapping[str, str]) -> str:
-    """A stored vote in words, for an export: each idea id with its text ("1.1: Samen
-    eten | 2.1: Eén plan"), "(idee weggehaald)" for an idea no longer there, "geen stemmen"
-    when every vote was taken back."""
-    ids = [] if value == NO_VOTES else parse_votes(value)
-    if not ids:
-        return "geen stemmen"
-    return " | ".join(f"{i}: {texts.get(i, '(idee weggehaald)')}" for i in ids)
 
 
 def _votes_phrase(n: int) -> str:
@@ -318,14 +325,40 @@ def _voters(snap: Snapshot, wall: str) -> dict[str, object]:
 
 
 def my_votes(snap: Snapshot, wall: str, token: str,
-             merges: Mapping[str, str] | None = None) -> list[str]:
+             merges: Mapping[str, str] | None = None, dots: int | None = None) -> list[str]:
     """The ideas one person's votes count for now (to show their choice again): merged
-    through, without removed ideas, at most the current budget."""
+    through, without removed ideas, at most ``allowed`` dots."""
     found = _all_ideas(snap, wall)
     existing = {i.id for i in found}
     current = sum(1 for i in found if resolve(merges, i.id, existing) == i.id)
     value = _voters(snap, wall).get(token)
-    return _counted(value, merges, existing, budget(current))
+    return _counted(value, merges, existing, allowed(current, dots))
+
+
+def toggle(stored: object, idea: str, snap: Snapshot, wall: str,
+           merges: Mapping[str, str] | None = None, dots: int | None = None) -> str:
+    """One tap on an idea: the person's new votes from the ``stored`` ones (read in the
+    same transaction as the write, so two quick taps both count): a dot added, or taken
+    back when it was there. Checked like ``check_votes``; "" when no dot is left."""
+    found = _all_ideas(snap, wall)
+    existing = {i.id for i in found}
+    current = [i.id for i in found if resolve(merges, i.id, existing) == i.id]
+    limit = allowed(len(current), dots)
+    mine = _counted(stored, merges, existing, limit)
+    votes = [v for v in mine if v != idea] if idea in mine else [*mine, idea]
+    return check_votes(",".join(votes), current, limit)
+
+
+def doubled(snap: Snapshot, wall: str, token: str,
+            merges: Mapping[str, str] | None = None) -> int:
+    """How many of one person's dots went to an idea they had a dot on already, because the
+    trainer merged the two: each counts once, so that many dots are theirs to place again."""
+    existing = {i.id for i in _all_ideas(snap, wall)}
+    targets = [resolve(merges, part, existing)
+               for part in dict.fromkeys(parse_votes(_voters(snap, wall).get(token)))
+               if part in existing]
+    targets = [t for t in targets if t is not None]
+    return len(targets) - len(set(targets))
 
 
 @dataclass(frozen=True)
@@ -340,7 +373,7 @@ class Result:
 
 
 def tally(snap: Snapshot, wall: str, merges: Mapping[str, str] | None = None,
-          pinned: str | None = None) -> list[Result]:
+          pinned: str | None = None, dots: int | None = None) -> list[Result]:
     """The ideas with their votes: the pinned idea first, then most votes, then the idea
     that was there first (see the module's rules)."""
     _check_wall(wall)
@@ -353,10 +386,10 @@ def tally(snap: Snapshot, wall: str, merges: Mapping[str, str] | None = None,
         if target[i.id] != i.id and target[i.id] in merged_from:
             merged_from[target[i.id]].append(i.id)
 
-    allowed = budget(len(current))
+    limit = allowed(len(current), dots)
     votes: Counter[str] = Counter()
     for value in _voters(snap, wall).values():
-        votes.update(_counted(value, merges, existing, allowed))
+        votes.update(_counted(value, merges, existing, limit))
 
     top = resolve(merges, pinned, existing) if isinstance(pinned, str) and pinned in existing \
         else None

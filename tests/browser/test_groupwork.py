@@ -47,15 +47,20 @@ def room(browser, voila):
 
 
 def test_idea_wall_ideas_hidden_until_reveal_then_dots_counted_exactly(room, voila):
+    import re
+
+    from tests.unit.test_wall import counted_in_export
     from ztmo import presenter
     from ztmo import wall as rules
+    from ztmo.report import open_report
 
     store, session, _tokens, screen, phones = room
     for p in phones:  # the trainer leads: every phone is on the wall
         p.page.wait_for_selector(".ztmo-stage .ztmo-idea-wall .ztmo-idea-input input",
                                  timeout=WAIT)
-    ideas = [["Samen eten met het gezin", "Eén plan per gezin"], ["Eén plan per gezin"],
-             ["<b>vet</b> idee"]]  # the same idea twice, from two people
+    ideas = [["Samen eten met het gezin", "Eén plan per gezin"],
+             ["Eén plan per gezin", "Vaker thuis praten"],
+             ["<b>vet</b> idee", "Een vaste mentor"]]  # the same idea twice, from two people
     for p, mine in zip(phones, ideas):
         inputs = p.page.locator(".ztmo-stage .ztmo-idea-input input")
         for i, text in enumerate(mine):
@@ -65,46 +70,66 @@ def test_idea_wall_ideas_hidden_until_reveal_then_dots_counted_exactly(room, voi
     phones[1].page.reload(wait_until="commit")  # a phone reloads: its idea is still there
     phones[1].page.wait_for_function(
         "() => [...document.querySelectorAll('.ztmo-stage .ztmo-idea-input input')]"
-        ".some(i => i.value === 'Eén plan per gezin')", timeout=WAIT)
-    screen.page.locator(".ztmo-hidden-results", has_text="4 antwoorden").wait_for(timeout=WAIT)
+        ".some(i => i.value === 'Vaker thuis praten')", timeout=WAIT)
+    screen.page.locator(".ztmo-hidden-results", has_text="6 antwoorden").wait_for(timeout=WAIT)
     assert "Samen eten" not in screen.page.locator("body").inner_text()
     assert phones[2].page.locator(".ztmo-vote-idea").count() == 0  # no voting before reveal
     assert "Samen eten" not in phones[2].page.locator("body").inner_text()
 
     presenter.set_revealed(store, session.code, session.trainer_key, "muur", True)
     for p in phones:
-        p.page.locator(".ztmo-vote-idea").nth(3).wait_for(timeout=WAIT)  # four ideas
-    # four ideas: one dot each. A double tap gives one dot; a second idea is refused.
-    phones[0].page.locator(".ztmo-vote-idea", has_text="Eén plan").first.click()
+        p.page.locator(".ztmo-vote-idea").nth(5).wait_for(timeout=WAIT)  # six ideas
+    # six ideas: two dots each. A double tap gives one dot; a third idea is refused.
+    phones[0].page.locator(".ztmo-vote-idea", has_text="Eén plan").first.click()  # 1.2
+    phones[0].page.locator(".ztmo-vote-idea.ztmo-chosen").wait_for(timeout=WAIT)
+    phones[0].page.locator(".ztmo-vote-idea", has_text="Vaker thuis").click()
     phones[1].page.locator(".ztmo-vote-idea", has_text="Samen eten").dblclick()
+    phones[1].page.locator(".ztmo-vote-idea.ztmo-chosen").wait_for(timeout=WAIT)
+    phones[1].page.locator(".ztmo-vote-idea", has_text="vaste mentor").click()
+    phones[2].page.locator(".ztmo-vote-idea", has_text="Eén plan").nth(1).click()  # 2.1
+    phones[2].page.locator(".ztmo-vote-idea.ztmo-chosen").wait_for(timeout=WAIT)
     phones[2].page.locator(".ztmo-vote-idea", has_text="vet").click()
     for p in phones:
-        p.page.locator(".ztmo-vote-idea.ztmo-chosen").wait_for(timeout=WAIT)
+        p.page.locator(".ztmo-vote-idea.ztmo-chosen").nth(1).wait_for(timeout=WAIT)
     phones[2].page.locator(".ztmo-vote-idea", has_text="Samen eten").click()
     phones[2].page.locator(".ztmo-error", has_text="Haal eerst een stem weg").wait_for(
         timeout=WAIT)
-    screen.page.wait_for_function(
-        "() => [...document.querySelectorAll('.ztmo-projector .ztmo-wall-dots')].reduce("
-        "(n, el) => n + (parseInt(el.textContent, 10) || 0), 0) === 3", timeout=WAIT)
+    projector_dots = ("() => [...document.querySelectorAll('.ztmo-projector .ztmo-wall-dots')]"
+                      ".reduce((n, el) => n + (parseInt(el.textContent, 10) || 0), 0) === 6")
+    screen.page.wait_for_function(projector_dots, timeout=WAIT)
     board = screen.page.locator(".ztmo-projector .ztmo-wall-board")
     assert "&lt;b&gt;vet&lt;/b&gt; idee" in board.inner_html()
-    assert board.locator(".ztmo-wall-top .ztmo-wall-idea").count() == 4
+    assert board.locator(".ztmo-wall-idea").count() == 6
     wall = presenter.wall_choice(store.state(session.code)).wall
     snap = store.snapshot(session.code)
-    assert sorted(r.votes for r in rules.tally(snap, wall)) == [0, 1, 1, 1]
-    assert {p.page.locator(".ztmo-vote-idea.ztmo-chosen").count() for p in phones} == {1}
+    assert sorted(r.votes for r in rules.tally(snap, wall)) == [1, 1, 1, 1, 1, 1]
+    assert {p.page.locator(".ztmo-vote-idea.ztmo-chosen").count() for p in phones} == {2}
 
-    # The trainer merges the duplicate and pins an idea; the projector follows.
+    # The trainer merges the duplicate (six ideas become five: before, that took everyone's
+    # second dot) and pins an idea; the projector follows, and every dot stays.
     presenter.merge_ideas(store, session.code, session.trainer_key, wall, "2.1", "1.2")
     presenter.pin_idea(store, session.code, session.trainer_key, wall, "3.1")
     board.locator(".ztmo-wall-idea").first.locator(".ztmo-badge", has_text="vast").wait_for(
         timeout=WAIT)
     board.locator(".ztmo-wall-idea", has_text="met 1 gelijk idee").wait_for(timeout=WAIT)
-    assert board.locator(".ztmo-wall-idea").count() == 3
+    assert board.locator(".ztmo-wall-idea").count() == 5
+    screen.page.wait_for_function(projector_dots, timeout=WAIT)  # on the projector
+    assert board.locator(".ztmo-wall-idea", has_text="Eén plan").locator(
+        ".ztmo-wall-dots").inner_text() == "2 stippen"
+    snap = store.snapshot(session.code)
+    choice = presenter.wall_choice(snap.state)
+    assert choice.dots == 2
+    assert sum(r.votes for r in rules.tally(snap, wall, choice.merges, choice.pinned,
+                                            choice.dots)) == 6  # in the store
+    phones[2].page.locator(".ztmo-vote-budget", has_text="nog 0 over").wait_for(timeout=WAIT)
+    assert phones[2].page.locator(".ztmo-vote-idea.ztmo-chosen").count() == 2
     exported = store.export(session.code)
     votes = exported[exported["opdrachtcode"] == rules.vote_key(wall)]
     assert len(votes) == 3 and "Ideeënmuur" in votes["opdracht"].iloc[0]
-    assert len(exported[exported["opdrachtcode"].str.startswith("idee:")]) == 4
+    assert counted_in_export(exported, wall) == 6  # in the export
+    assert len(exported[exported["opdrachtcode"].str.startswith("idee:")]) == 6
+    report = open_report(session.code, store).results()
+    assert sum(int(n) for n in re.findall(r"<strong>(\d+) stip", report)) == 6  # the report
 
 
 def on_step(phones, step: str, view: str) -> None:

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from tests.browser.a11y import violations
 from tests.browser.conftest import Page, menu_go
 from tests.browser.test_apps import READY, open_app
 from tests.conftest import skip_or_fail
@@ -129,6 +130,10 @@ def test_reveal_nobody_sees_others_answers_until_the_trainer_shows_them(browser,
         page.locator(".ztmo-word-list", has_text=words[2]).wait_for(timeout=WAIT)
     took = time.monotonic() - began
     assert took <= FOLLOW, f"reveal took {took:.2f} s"
+    # Every screen of the room can be used with a screen reader: no serious or critical
+    # WCAG 2.1 A/AA finding on a phone (390x844), the projector (1920x1080), the control panel.
+    for page in (phones[0].page, screen.page, trainer.page):
+        assert violations(page) == [], page.url
     for p in (*phones, screen, trainer):
         assert p.foreign == []
         p.context.close()

@@ -133,6 +133,30 @@ def open_by_http(server: VoilaServer, rel: str) -> tuple[int, str | None]:
 
 # ---- what is served -----------------------------------------------------------------
 
+# An image outside the apps' folder, as the virtualenv's own icons are on a laptop
+# (.venv/share/.../jupyterlab.svg): the files route must never reach it.
+SECRET = "var/ztmo-test-files/geheim.svg"
+OUTSIDE = [
+    "/voila/files/notebooks/../" + SECRET, "/voila/files/notebooks/%2e%2e/" + SECRET,
+    "/voila/files/notebooks/%2E%2E/" + SECRET, "/voila/files/notebooks/..%2f" + SECRET,
+    "/voila/files/notebooks/..%2F" + SECRET, "/voila/files/notebooks/..%5c" + SECRET,
+    "/voila/files/notebooks/%252e%252e/" + SECRET, "/voila/files/notebooks/./../" + SECRET,
+    "/voila/files/notebooks//../" + SECRET, "/voila/files/notebooks/pillars/../../" + SECRET,
+    "/voila/files/notebooks/%2e/%2e%2e/" + SECRET, "/voila/files/notebooks\\..\\" + SECRET,
+    "/voila/files/notebooks/.%2e/" + SECRET, "/voila/files/notebooks/../.venv/x.svg",
+]
+
+
+@pytest.fixture(scope="module")
+def secret_image():
+    path = serve.REPO_ROOT / SECRET
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('<svg xmlns="http://www.w3.org/2000/svg"><text>GEHEIM</text></svg>')
+    yield path
+    path.unlink()
+    path.parent.rmdir()
+
+
 @pytest.mark.parametrize("path", [
     "/voila/tree", "/voila/tree/", "/voila/tree/notebooks", "/voila/tree/.venv",
     "/voila/api/contents", "/voila/api/contents/", "/voila/api/contents/notebooks",
@@ -141,14 +165,25 @@ def open_by_http(server: VoilaServer, rel: str) -> tuple[int, str | None]:
     "/voila/render/README.md", "/voila/render/notebooks/../tests/x.ipynb",
     "/voila/render/notebooks/%2e%2e/README.md", "/voila/files/README.md",
     "/voila/files/notebooks/index.ipynb", "/voila/api/kernels", "/api/kernels",
-    "/api/contents", "/tree", "/voila/api/ztmo/status",
+    "/api/contents", "/tree", "/voila/api/ztmo/status", *OUTSIDE,
 ])
-def test_only_the_apps_are_served(server, path):
+def test_only_the_apps_are_served(server, secret_image, path):
     status, body, _ = get(server, path)
     assert status in (403, 404), (path, status)
     for name in ("index.ipynb", "trainer", "pillars", "tests", ".venv", "README", "conftest",
-                 "benchmarks", "Traceback"):
+                 "benchmarks", "Traceback", "GEHEIM"):
         assert name not in body, (path, name)
+
+
+def test_an_image_in_the_apps_folder_is_still_served(server):
+    """The files route itself still works for what it is for: the apps' own images."""
+    path = serve.REPO_ROOT / "notebooks" / "ztmo-test-beeld.svg"
+    path.write_text('<svg xmlns="http://www.w3.org/2000/svg"><text>beeld</text></svg>')
+    try:
+        status, body, _ = get(server, "/voila/files/notebooks/ztmo-test-beeld.svg")
+        assert (status, "beeld" in body) == (200, True)
+    finally:
+        path.unlink()
 
 
 def test_home_links_to_the_start_page_and_starts_no_kernel(server):
@@ -377,6 +412,60 @@ def test_with_unsaved_typing_the_page_asks_before_it_reloads(server, open_page):
     page.locator(".ztmo-connection-lost button").click()  # reload: a fresh kernel
     page.wait_for_selector(APP, state="visible", timeout=OPEN_MS)
     assert kernel_id(page) != kid and page.locator(".ztmo-connection-lost").count() == 0
+
+
+def test_a_save_while_the_server_is_away_never_says_saved_and_no_reload_brings_older_text(
+        server, browser):
+    """The phone types a newer answer and taps Opslaan while the server cannot be reached:
+    no "Opgeslagen" (the app never confirmed it, and the one from before does not speak for
+    the new text), and when the server answers again the page does not reload by itself
+    and put the older stored text back over the newer one: the notice stays instead."""
+    from ztmo.store import Store
+
+    store = Store.from_env()
+    session = store.create_session("Weg en terug")
+    token = store.join(session.code)
+    p = Page(browser, server, 390, 844)
+    away = {"now": False}
+
+    def relay(ws):  # the kernel's websocket through us, so we can make the server vanish
+        upstream = ws.connect_to_server()
+        ws.on_message(lambda m: None if away["now"] else upstream.send(m))
+        upstream.on_message(lambda m: None if away["now"] else ws.send(m))
+
+    try:
+        p.page.route_web_socket(re.compile(r"/api/kernels/[^/]+/channels"), relay)
+        p.page.goto(server.url("index.ipynb", f"sessie={session.code}&deelnemer={token}"))
+        box = p.page.locator(".ztmo-session .ztmo-answer-input textarea")
+        box.wait_for(timeout=OPEN_MS)
+        save = p.page.locator(".ztmo-session button.ztmo-answer-submit")
+        saved = p.page.locator(".ztmo-session .ztmo-saved:visible")
+        box.fill("oude tekst")
+        save.click()
+        saved.wait_for(timeout=30_000)
+        address = p.page.url
+
+        away["now"] = True  # the server is away: nothing gets through, either way
+        p.context.set_offline(True)
+        box.fill("nieuwe tekst")
+        save.click()
+        p.page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+        p.page.locator(".ztmo-connection-lost").wait_for(state="visible", timeout=10_000)
+        assert saved.count() == 0  # the earlier "Opgeslagen" does not speak for this text
+
+        p.context.set_offline(False)  # back (the kernel, unreachable meanwhile, is gone)
+        away["now"] = False
+        p.page.evaluate("window.dispatchEvent(new Event('online'))")
+        for _ in range(20):  # the page looks again (and again, every 15 s): no reload
+            p.page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+            p.page.wait_for_timeout(1_000)
+            assert box.input_value() == "nieuwe tekst" and saved.count() == 0
+        assert p.page.url == address
+        assert p.page.locator(".ztmo-connection-lost").is_visible()  # they are told
+        assert store.answers(session.code, "wat_is_thuis")[0].value == "oude tekst"
+        assert p.foreign == []
+    finally:
+        p.context.close()
 
 
 # ---- a reload loop ------------------------------------------------------------------

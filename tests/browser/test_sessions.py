@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from tests.browser.a11y import violations
 from tests.browser.conftest import VoilaServer, free_port
 from tests.browser.test_apps import READY, open_app
 
@@ -95,3 +96,21 @@ def test_answers_survive_a_server_restart(browser, tmp_path):
         t.context.close()
     finally:
         second.stop()
+
+
+def test_a_double_click_on_meedoen_makes_one_participant(make_page, voila):
+    from ztmo.store import Store
+
+    store = Store.from_env()
+    session = store.create_session("Dubbel tikken")
+    page = make_page(390, 844)
+    open_app(page, voila, "index.ipynb")
+    assert violations(page) == []  # the start page on a phone works with a screen reader
+    page.locator(".ztmo-join-code input").fill(session.code)
+    page.locator("button.ztmo-join-submit").dblclick()
+    page.wait_for_selector(".ztmo-joined", timeout=10_000)
+    page.wait_for_function("() => /deelnemer=/.test(location.search)", timeout=10_000)
+    page.wait_for_timeout(2_000)  # the second click has been handled by now
+    tokens = [t for t, _ in store.participants(session.code)]
+    assert len(tokens) == 1 and f"deelnemer={tokens[0]}" in page.url
+    assert page.locator(".ztmo-stage button.ztmo-join-submit:visible").count() == 0

@@ -22,3 +22,32 @@ def test_forty_participants_saving_at_once_lose_nothing(store_url):
                    for a in saved)
         # every join and every save bumped the revision exactly once
         assert store.revision(code) == PARTICIPANTS * (1 + ANSWERS_EACH)
+
+
+def test_read_modify_write_of_one_answer_from_many_threads_loses_no_change(store):
+    """update_answer: twenty taps at once, each adding one idea id to one person's votes
+    (as the idea wall does), all arrive; on both backends."""
+    import threading
+
+    from ztmo import wall
+
+    code = store.create_session("Stippen").code
+    token = store.join(code)
+    key = wall.vote_key("eigen")
+    ids = [f"{n}.1" for n in range(1, 11)]  # MAX_VOTES ideas
+    start = threading.Barrier(len(ids), timeout=30)
+
+    def tap(idea: str) -> None:
+        start.wait()
+        store.update_answer(code, token, key,
+                            lambda old: ",".join([*wall.parse_votes(old), idea]))
+
+    threads = [threading.Thread(target=tap, args=(i,)) for i in ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    (answer,) = store.answers(code, key)
+    assert sorted(answer.value.split(",")) == sorted(ids)
+    assert store.update_answer(code, token, key, lambda old: None) is None  # no change
+    assert store.answers(code, key)[0].value == answer.value

@@ -153,3 +153,50 @@ def test_hidden_answers_are_left_out_of_the_files_by_default(session_with_payloa
     data = to_csv(store.export(code))
     assert b"verborgen antwoord" not in data and b"zichtbaar" in data
     assert "verborgen antwoord" not in xlsx_text(to_xlsx(store.export(code)))
+
+
+def test_weet_ik_niet_is_exported_in_words_not_as_a_question_mark(tmp_path):
+    """A rating of "weet ik niet" is stored as "?"; the export says it in words, in the
+    table and so in both files. A typed "?" stays what it is."""
+    store = Store(f"sqlite:///{tmp_path / 'w.sqlite3'}")
+    s = store.create_session("Maandag")
+    a, b = store.join(s.code), store.join(s.code)
+    rating = activities.rating_key("allerliefst_thuis.1")
+    store.save_answer(s.code, a, rating, activities.UNKNOWN_RATING)
+    store.save_answer(s.code, b, rating, "4")
+    store.save_answer(s.code, a, activities.WHAT_IS_HOME, "?")
+    frame = store.export(s.code)
+    assert frame["antwoord"].tolist() == ["weet ik niet", "4", "?"]
+    header, *rows = read_csv(to_csv(frame))
+    assert [r[header.index("antwoord")] for r in rows] == ["weet ik niet", "4", "?"]
+    cells = [[c.value for c in row] for row in read_xlsx(to_xlsx(frame))]
+    assert [row[5] for row in cells[1:]] == ["weet ik niet", "4", "?"]
+    store.close()
+
+
+# Look-alike formula starts: fullwidth and small forms (NFKC makes them =, +, -, @), the
+# minus sign, and a real start behind spaces or invisible characters.
+LOOKALIKES = ["＝HYPERLINK(\"http://x\",\"klik\")", "＋SUM(1,1)", "－1+1", "＠cmd", "﹦1+1",
+              "﹢1", "﹣1", "﹫x", "\u22121+1", " =1+1", "\u00a0=1+1", "\u3000＝1",
+              "\u202e=1+1", "\u200b@x", "\ufeff=1", " \t=1", "\n=1+1"]
+
+
+def test_look_alike_formula_starts_are_formulas_too():
+    assert all(looks_like_formula(t) for t in LOOKALIKES)
+    assert not any(looks_like_formula(t) for t in [*ORDINARY, "２ = twee", "Ｔhuis",
+                                                   "thuis － werk"])
+
+
+def test_csv_neutralises_look_alike_formula_starts():
+    header, *rows = read_csv(to_csv(frame_of(LOOKALIKES + ORDINARY)))
+    answers = [r[header.index("antwoord")] for r in rows]
+    assert answers == ["'" + t for t in LOOKALIKES] + ORDINARY
+
+
+def test_xlsx_marks_look_alike_formula_starts_as_text():
+    _header, *rows = read_xlsx(to_xlsx(frame_of(LOOKALIKES + ORDINARY)))
+    col = EXPORT_COLUMNS.index("antwoord")
+    assert [unescape(r[col].value) for r in rows] == LOOKALIKES + ORDINARY  # text unchanged
+    assert [r[col].quotePrefix for r in rows] == [True] * len(LOOKALIKES) + [False] * len(
+        ORDINARY)
+    assert all(r[col].data_type == "s" for r in rows)

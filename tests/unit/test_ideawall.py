@@ -154,3 +154,68 @@ def test_a_double_tap_gives_one_dot_not_a_dot_and_its_undo(store, room):  # noqa
     button.click()
     button.click()  # the same tap, twice: the phone sent it twice
     assert store.answers(s.code, rules.vote_key("morgen"))[0].value == "1.1"
+
+
+def test_a_double_voter_is_told_a_merge_gave_a_dot_back_and_can_place_it(store, room):  # noqa: F811
+    from ztmo.texts import text
+
+    s, (a, b, c) = room
+    post(a, "Eén plan per gezin", "idee twee", "idee drie")
+    post(b, "een plan per gezin!", "idee vijf", "idee zes")  # six ideas: two dots each
+    presenter.set_revealed(store, s.code, s.trainer_key, "muur", True)
+    live_poll(c)
+    vote_buttons(c)["Eén plan per gezin"].click()
+    vote_buttons(c)["een plan per gezin!"].click()
+    vote_buttons(a)["idee twee"].click()
+    vote_buttons(a)["idee drie"].click()
+    presenter.merge_ideas(store, s.code, s.trainer_key, "morgen", "2.1", "1.1")  # 5 ideas
+    live_poll(c)
+    budget = with_class(c.root, "ztmo-vote-budget")[0].value
+    assert "2 stippen" in budget and "nog <strong>1</strong> over" in budget
+    assert text("meldingen", "muur.stip_terug") in budget  # said in words, next to the wall
+    assert "ztmo-dot-back" not in with_class(a.root, "ztmo-vote-budget")[0].value
+    assert "nog <strong>0</strong> over" in with_class(a.root, "ztmo-vote-budget")[0].value
+    vote_buttons(c)["idee vijf"].click()  # the dot they got back
+    live_poll(c)
+    assert not with_class(c.root, "ztmo-error")
+    assert "ztmo-dot-back" not in with_class(c.root, "ztmo-vote-budget")[0].value
+    choice = presenter.wall_choice(store.state(s.code))
+    assert sum(r.votes for r in rules.tally(store.snapshot(s.code), "morgen", choice.merges,
+                                            dots=choice.dots)) == 4
+
+
+def test_two_quick_taps_on_different_ideas_both_count(store, room, monkeypatch):  # noqa: F811
+    """Two taps handled at the same moment (two threads, or two tabs of one person) each
+    read the votes before the other wrote them: neither dot may be lost."""
+    import threading
+
+    s, (a, b, c) = room
+    post(a, "idee een", "idee twee", "idee drie")
+    post(b, "idee vier", "idee vijf", "idee zes")  # six ideas: two dots each
+    presenter.set_revealed(store, s.code, s.trainer_key, "muur", True)
+    live_poll(c)
+    buttons = vote_buttons(c)
+    both_read = threading.Barrier(2, timeout=5)
+    real_snapshot = type(store).snapshot
+
+    waited = set()
+
+    def snapshot_then_wait(self, code):  # both taps see the wall before either dot is saved
+        snap = real_snapshot(self, code)
+        me = threading.current_thread().name
+        if me.startswith("tap") and me not in waited:
+            waited.add(me)
+            both_read.wait()
+        return snap
+
+    monkeypatch.setattr(type(store), "snapshot", snapshot_then_wait)
+    taps = [threading.Thread(target=buttons[text].click, name=f"tap-{n}")
+            for n, text in enumerate(("idee een", "idee vier"))]
+    for t in taps:
+        t.start()
+    for t in taps:
+        t.join(10)
+    monkeypatch.undo()
+    assert not with_class(c.root, "ztmo-error")
+    votes = store.answers(s.code, rules.vote_key("morgen"))[0].value
+    assert sorted(votes.split(",")) == ["1.1", "2.1"]

@@ -281,3 +281,76 @@ def test_nothing_is_built_ahead_while_the_page_is_still_loading(store):  # noqa:
     app._quiet_until = time.monotonic()  # the page has had its seconds
     tick(app)
     assert "scan" in app.views
+
+
+def test_meedoen_tapped_twice_makes_one_participant(store):  # noqa: F811
+    """A double tap sends two clicks: the second, once joined, is ignored."""
+    s = store.create_session("Maandag")
+    app = journey(f"sessie={s.code}")
+    with_class(app.root, "ztmo-join-code")[0].value = s.code
+    button = with_class(app.root, "ztmo-join-submit")[0]
+    button.click()
+    token = identity(app)["deelnemer"]
+    button.click()  # the second tap, handled after the first
+    assert store.participant_count(s.code) == 1
+    assert identity(app)["deelnemer"] == token and not with_class(app.root, "ztmo-error")
+
+
+def test_meedoen_tapped_twice_at_the_same_moment_makes_one_participant(store, monkeypatch):  # noqa: F811
+    """Two clicks handled at once (two threads): the second one, while the first is still
+    joining, is ignored; nothing makes a second token."""
+    s = store.create_session("Maandag")
+    app = journey(f"sessie={s.code}")
+    with_class(app.root, "ztmo-join-code")[0].value = s.code
+    button = with_class(app.root, "ztmo-join-submit")[0]
+    real_join = type(store).join
+    both_in = threading.Barrier(2, timeout=3)
+
+    def slow_join(self, code, nickname=None):  # the window in which the second tap comes
+        try:
+            both_in.wait()
+        except threading.BrokenBarrierError:
+            pass  # only one tap got this far: as it should be
+        return real_join(self, code, nickname)
+
+    monkeypatch.setattr(type(store), "join", slow_join)
+    taps = [threading.Thread(target=button.click) for _ in range(2)]
+    for t in taps:
+        t.start()
+    for t in taps:
+        t.join(30)
+    monkeypatch.undo()
+    assert store.participant_count(s.code) == 1
+    assert store.is_participant(s.code, identity(app)["deelnemer"])
+
+
+def test_building_the_duo_step_ahead_does_not_sign_anyone_up_for_a_duo(store):  # noqa: F811
+    """Only who opened the duo talk wants a partner: building the view ahead (while the
+    trainer leads) must not save "duo: meedoen"; showing it does."""
+    from ztmo.activities import DUO_JOINED
+
+    s = store.create_session("Maandag")
+    token = store.join(s.code)
+    app = journey(f"sessie={s.code}&deelnemer={token}")
+    app.prepare("duo")  # what the heartbeat does while the group works on another step
+    assert "duo" in app.views and app.step != "duo"
+    assert store.answers(s.code, DUO_JOINED) == []
+    app.show("scan")
+    assert store.answers(s.code, DUO_JOINED) == []
+    app.bridge.value = "go:duo#1"  # the participant opens the duo talk
+    assert app.step == "duo"
+    assert [(a.participant, a.value) for a in store.answers(s.code, DUO_JOINED)] == [
+        (token, "ja")]
+
+
+def test_opening_the_duo_step_directly_signs_up_once(store):  # noqa: F811
+    from ztmo.activities import DUO_JOINED
+
+    s = store.create_session("Maandag")
+    token = store.join(s.code)
+    app = journey(f"sessie={s.code}&deelnemer={token}&stap=duo")
+    assert app.step == "duo"
+    app.show("start")
+    app.show("duo")
+    assert [(a.participant, a.value) for a in store.answers(s.code, DUO_JOINED)] == [
+        (token, "ja")]

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ztmo import wall
+from ztmo import wall, wallexport
 from ztmo.errors import InvalidAnswer
 from ztmo.store.snapshot import Person, Snapshot
 from ztmo.wall import (
@@ -338,7 +338,147 @@ def test_tokens_never_appear_in_the_results():
 
 def test_vote_text_names_each_idea_and_says_what_is_gone():
     texts = {"1.1": "Samen eten", "2.1": "Eén plan"}
-    assert wall.vote_text("2.1,1.1", texts) == "2.1: Eén plan | 1.1: Samen eten"  # order kept
-    assert wall.vote_text("1.1,9.2", texts) == "1.1: Samen eten | 9.2: (idee weggehaald)"
-    assert wall.vote_text("geen", texts) == wall.vote_text("", texts) == "geen stemmen"
-    assert wall.vote_text(None, texts) == "geen stemmen"
+    assert wallexport.vote_text("2.1,1.1", texts) == "2.1: Eén plan | 1.1: Samen eten"  # order kept
+    assert wallexport.vote_text("1.1,9.2", texts) == "1.1: Samen eten | 9.2: (idee weggehaald)"
+    assert wallexport.vote_text("geen", texts) == wallexport.vote_text("", texts) == "geen stemmen"
+    assert wallexport.vote_text(None, texts) == "geen stemmen"
+
+
+# -- the budget fixed when voting opens (issue 22: a merge took everyone's 4th dot) --------
+
+def fourteen_ideas():
+    """Seven people with two ideas each: 14 ideas, so 4 dots each (budget(14))."""
+    return [idea(p, n, f"Idee {p}.{n}") for p in range(1, 8) for n in (1, 2)]
+
+
+# Eight voters, four dots each: 32 dots, none on both ideas of a pair that is merged below.
+EIGHT_VOTERS = ["1.1,2.1,3.1,4.1", "1.2,2.2,3.2,4.2", "5.1,6.1,7.1,1.1", "5.2,6.2,7.2,1.2",
+                "1.1,3.1,5.1,7.1", "2.1,4.1,6.1,1.2", "2.2,4.2,6.2,3.2", "3.1,5.2,7.1,4.1"]
+MERGES = {"6.2": "6.1", "7.2": "7.1"}  # 14 ideas become 12: budget(12) is only 3
+
+
+def test_the_budget_is_fixed_when_voting_opens_and_a_merge_keeps_all_32_dots():
+    s = snap(*fourteen_ideas(), *(vote(p, v) for p, v in enumerate(EIGHT_VOTERS, start=1)))
+    assert sum(votes_of(tally(s, W)).values()) == 32
+    assert len(ideas(s, W, MERGES)) == 12 and budget(12) == 3
+    results = tally(s, W, MERGES, dots=4)  # the 4 dots fixed when voting opened
+    assert sum(r.votes for r in results) == 32
+    v = votes_of(results)
+    assert v["6.1"] == 4 and v["7.1"] == 4 and "6.2" not in v
+    for p, value in enumerate(EIGHT_VOTERS, start=1):
+        assert len(my_votes(s, W, TOKENS[p - 1], MERGES, dots=4)) == 4
+        assert wall.doubled(s, W, TOKENS[p - 1], MERGES) == 0
+
+
+def test_a_voter_with_dots_on_both_merged_ideas_counts_once_and_gets_a_dot_back():
+    s = snap(*fourteen_ideas(), vote(1, "6.1,6.2,1.1,2.1"), vote(2, "6.2,3.1,4.1,5.1"))
+    merges = {"6.2": "6.1"}
+    assert my_votes(s, W, TOKENS[0], merges, dots=4) == ["6.1", "1.1", "2.1"]  # one back
+    assert wall.doubled(s, W, TOKENS[0], merges) == 1
+    assert wall.doubled(s, W, TOKENS[1], merges) == 0  # only on the duplicate: moved along
+    assert votes_of(tally(s, W, merges, dots=4))["6.1"] == 2
+    assert sum(votes_of(tally(s, W, merges, dots=4)).values()) == 7
+    # They place the dot they got back: 4 dots again, nothing doubled any more.
+    again = snap(*fourteen_ideas(), vote(1, "6.1,1.1,2.1,3.1"), vote(2, "6.2,3.1,4.1,5.1"))
+    assert len(my_votes(again, W, TOKENS[0], merges, dots=4)) == 4
+    assert wall.doubled(again, W, TOKENS[0], merges) == 0
+    assert sum(votes_of(tally(again, W, merges, dots=4)).values()) == 8
+
+
+def test_without_a_fixed_budget_the_number_of_ideas_decides_as_before():
+    s = snap(*fourteen_ideas(), vote(1, "1.1,2.1,3.1,4.1"))
+    assert sum(votes_of(tally(s, W, MERGES)).values()) == 3
+    assert len(my_votes(s, W, TOKENS[0], MERGES)) == 3
+
+
+def test_the_wall_decisions_are_read_from_the_session_state():
+    import json
+
+    state = {wall.DECISIONS + W: json.dumps({"samen": {"2.1": "1.1", "3.1": 7}, "vast": "1.1",
+                                            "stippen": 4})}
+    assert wall.decided(state, W) == wall.Decisions({"2.1": "1.1"}, "1.1", 4)
+    assert wall.decided({}, W) == wall.Decisions({}, None, None)
+    for broken in ("{", "[]", json.dumps({"stippen": "4"}), json.dumps({"stippen": -1}),
+                   json.dumps({"stippen": True}), json.dumps({"stippen": 99})):
+        assert wall.decided({wall.DECISIONS + W: broken}, W).dots is None
+
+
+def test_the_export_lists_the_dots_that_count_with_what_was_merged():
+    s = snap(idea(1, 1, "Samen eten"), idea(2, 1, "Eén plan"), idea(3, 1, "eén plan!"),
+             vote(4, "1.1,3.1"), vote(5, "2.1,3.1"), vote(6, "9.9"))
+    texts = wallexport.export_votes(s, W, {"3.1": "2.1"}, dots=2)
+    assert texts[TOKENS[3]] == "1.1: Samen eten | 2.1: Eén plan (stip op 3.1, samengevoegd)"
+    assert texts[TOKENS[4]] == ("2.1: Eén plan (stip op 2.1, 3.1, samengevoegd; telt één "
+                                "keer)")  # both ideas: one dot counts
+    assert texts[TOKENS[5]] == "9.9: (idee weggehaald)"
+    counted = [part for t in texts.values() for part in t.split(" | ")
+               if "weggehaald" not in part and "telt niet" not in part]
+    assert len(counted) == sum(r.votes for r in tally(s, W, {"3.1": "2.1"}, dots=2)) == 3
+    over = wallexport.export_votes(snap(idea(1, 1, "Een"), idea(2, 1, "Twee"), vote(3, "1.1,2.1")),
+                             W, dots=1)
+    assert over[TOKENS[2]] == "1.1: Een | 2.1: Twee (telt niet)"
+
+
+def counted_in_export(frame, wall_id) -> int:
+    """The dots an export says count: every idea listed in a vote, except those it says
+    were removed or do not count."""
+    cells = frame[frame["opdrachtcode"] == vote_key(wall_id)]["antwoord"]
+    return sum(1 for cell in cells for part in cell.split(" | ")
+               if ": " in part and "weggehaald" not in part and "telt niet" not in part)
+
+
+def test_opening_the_wall_fixes_the_dots_and_a_merge_keeps_them_everywhere(tmp_path):
+    """In a real session: showing the wall fixes 4 dots for 14 ideas; merging 14 into 12
+    keeps all 32 dots in the store's tally, the export and the report."""
+    import re
+    from datetime import date
+
+    from ztmo import presenter
+    from ztmo.content import load_guide
+    from ztmo.report import Context, wall_section
+    from ztmo.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'muur.sqlite3'}")
+    s = store.create_session("Muur")
+    people = [store.join(s.code) for _ in range(8)]
+    wall_id = presenter.wall_choice(store.state(s.code)).wall
+    for p in range(1, 8):
+        for n in (1, 2):
+            store.save_answer(s.code, people[p - 1], idea_key(wall_id, n), f"Idee {p}.{n}")
+    assert presenter.wall_choice(store.state(s.code)).dots is None  # not open yet
+    presenter.set_revealed(store, s.code, s.trainer_key, "muur", True)
+    assert presenter.wall_choice(store.state(s.code)).dots == 4
+    for token, value in zip(people, EIGHT_VOTERS, strict=True):
+        store.save_answer(s.code, token, vote_key(wall_id), value)
+    for duplicate, into in MERGES.items():
+        presenter.merge_ideas(store, s.code, s.trainer_key, wall_id, duplicate, into)
+    presenter.pin_idea(store, s.code, s.trainer_key, wall_id, "1.1")  # keeps the dots too
+    presenter.set_revealed(store, s.code, s.trainer_key, "muur", False)
+    presenter.set_revealed(store, s.code, s.trainer_key, "muur", True)  # opened again
+    snap = store.snapshot(s.code)
+    choice = presenter.wall_choice(snap.state)
+    assert (choice.dots, len(ideas(snap, wall_id, choice.merges))) == (4, 12)
+    assert sum(r.votes for r in tally(snap, wall_id, choice.merges, choice.pinned,
+                                      choice.dots)) == 32
+    assert counted_in_export(store.export(s.code), wall_id) == 32
+    html, _ = wall_section(Context(snap, load_guide(), date.today()), "muur")
+    assert sum(int(n) for n in re.findall(r"<strong>(\d+) stip", html)) == 32
+    store.close()
+
+
+def test_a_wall_opened_before_any_idea_fixes_its_dots_at_the_first_merge(tmp_path):
+    from ztmo import presenter
+    from ztmo.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'muur.sqlite3'}")
+    s = store.create_session("Muur")
+    people = [store.join(s.code) for _ in range(7)]
+    presenter.set_revealed(store, s.code, s.trainer_key, "muur", True)  # no ideas yet
+    wall_id = presenter.wall_choice(store.state(s.code)).wall
+    assert presenter.wall_choice(store.state(s.code)).dots is None
+    for p in range(1, 8):
+        for n in (1, 2):
+            store.save_answer(s.code, people[p - 1], idea_key(wall_id, n), f"Idee {p}.{n}")
+    presenter.merge_ideas(store, s.code, s.trainer_key, wall_id, "7.2", "7.1")
+    assert presenter.wall_choice(store.state(s.code)).dots == 4  # as before the merge
+    store.close()

@@ -29,7 +29,7 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from .. import activities, wall
+from .. import activities, wall, wallexport
 from ..errors import (
     SessionClosed,
     StoreUnavailable,
@@ -140,6 +140,12 @@ def _local_date(moment: datetime | None = None) -> date:
     from zoneinfo import ZoneInfo
 
     return (moment or _now()).astimezone(ZoneInfo(LOCAL_TIME)).date()
+
+
+def _cleaned(value: object) -> object:
+    """Text without invisible and direction characters before any check (so the length
+    limits hold for what is kept); other values as given."""
+    return codes.clean_text(value) if isinstance(value, str) else value
 
 
 def _insert(conn: Connection) -> Callable[..., Any]:
@@ -314,29 +320,70 @@ class Store(TrainerAccounts, Retention):
                     value: str | int | float) -> Answer:  # noqa: PYI041 - says what callers pass
         """Insert or replace this participant's answer; ``hidden`` stays as the trainer set it."""
         code = self._code(code)
-        text = codes.check_value(activities.get(activity).check(value))
-        now = _now()
+        text = codes.check_value(activities.get(activity).check(_cleaned(value)))
 
         def work(conn: Connection) -> Answer:
-            if self._session_row(conn, code).closed_at is not None:
-                raise SessionClosed(code)
-            person = self._participant_row(conn, code, token) if codes.is_token(token) else None
-            if person is None:
-                raise UnknownParticipant()
-            insert = _insert(conn)
-            stmt = insert(answers).values(session_code=code, participant=token, activity=activity,
-                                          value=text, updated_at=now, hidden=False)
-            stmt = stmt.on_conflict_do_update(
-                index_elements=[answers.c.session_code, answers.c.participant, answers.c.activity],
-                set_={"value": stmt.excluded.value, "updated_at": stmt.excluded.updated_at},
-            ).returning(answers.c.hidden)
-            hidden = bool(conn.execute(stmt).scalar_one())
-            if not self._bump(conn, code, only_open=True):
-                self._session_row(conn, code)  # deleted while we were saving: UnknownSession
-                raise SessionClosed(code)  # closed while we were saving: roll back
-            return Answer(code, token, activity, text, now, hidden, person.nickname)
+            return self._upsert(conn, code, token, activity, text, self._person(conn, code, token))
 
         return self._run(work, write=True)
+
+    def update_answer(self, code: str, token: str, activity: str,
+                      change: Callable[[str | None], str | None]) -> Answer | None:
+        """Read-modify-write one participant's answer in one write transaction.
+
+        ``change`` gets the stored value (or None) and returns the new one (None: no
+        change). Two changes of one person's answer never both start from the same old
+        value (BEGIN IMMEDIATE on SQLite, a row lock on the participant in PostgreSQL), so
+        two quick taps on an idea wall both count.
+        """
+        code = self._code(code)
+        check = activities.get(activity).check
+
+        def work(conn: Connection) -> Answer | None:
+            person = self._person(conn, code, token, lock=True)
+            old = conn.execute(select(answers.c.value).where(
+                answers.c.session_code == code, answers.c.participant == token,
+                answers.c.activity == activity)).scalar()
+            new = change(old)
+            if new is None:
+                return None
+            return self._upsert(conn, code, token, activity,
+                                codes.check_value(check(_cleaned(new))), person)
+
+        return self._run(work, write=True)
+
+    def _person(self, conn: Connection, code: str, token: str, lock: bool = False) -> Row[Any]:
+        """The participant's row in an open session (locked for the transaction in
+        PostgreSQL with ``lock``), else SessionClosed / UnknownParticipant."""
+        if self._session_row(conn, code).closed_at is not None:
+            raise SessionClosed(code)
+        person = None
+        if codes.is_token(token):
+            query = select(participants.c.nickname).where(
+                participants.c.session_code == code, participants.c.token == token)
+            if lock and conn.dialect.name == "postgresql":
+                query = query.with_for_update()
+            person = conn.execute(query).first()
+        if person is None:
+            raise UnknownParticipant()
+        return person
+
+    def _upsert(self, conn: Connection, code: str, token: str, activity: str, text: str,
+                person: Row[Any]) -> Answer:
+        """Insert or replace the answer (``hidden`` stays), then count the change."""
+        now = _now()
+        stmt = _insert(conn)(answers).values(session_code=code, participant=token,
+                                             activity=activity, value=text, updated_at=now,
+                                             hidden=False)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[answers.c.session_code, answers.c.participant, answers.c.activity],
+            set_={"value": stmt.excluded.value, "updated_at": stmt.excluded.updated_at},
+        ).returning(answers.c.hidden)
+        hidden = bool(conn.execute(stmt).scalar_one())
+        if not self._bump(conn, code, only_open=True):
+            self._session_row(conn, code)  # deleted while we were saving: UnknownSession
+            raise SessionClosed(code)  # closed while we were saving: roll back
+        return Answer(code, token, activity, text, now, hidden, person.nickname)
 
     def answers(self, code: str, activity: str | None = None,
                 include_hidden: bool = True) -> list[Answer]:
@@ -500,16 +547,23 @@ class Store(TrainerAccounts, Retention):
         local = ZoneInfo(LOCAL_TIME)
         snap = self.snapshot(code)
         people = {p.token: p for p in snap.people}
-        ideas = wall.idea_texts(snap, include_hidden)
+        votes: dict[str, dict[str, str]] = {}  # per wall: the dots that count, in words
         rows = []
         for a in snap.answers:
             if a.hidden and not include_hidden:
                 continue
             person = people.get(a.participant)
-            value = a.value
+            value = activities.in_words(a.activity, a.value)
             parsed = wall.parse_key(a.activity)
-            if parsed is not None and parsed[0] == wall.VOTE:  # idea ids: say which ideas
-                value = wall.vote_text(a.value, ideas.get(parsed[1], {}))
+            if parsed is not None and parsed[0] == wall.VOTE and a.hidden:
+                value = wallexport.vote_text(a.value,
+                                             wallexport.idea_texts(snap, True).get(parsed[1], {}))
+            elif parsed is not None and parsed[0] == wall.VOTE:  # as the tally counts them
+                if parsed[1] not in votes:
+                    found = wall.decided(snap.state, parsed[1])
+                    votes[parsed[1]] = wallexport.export_votes(
+                        snap, parsed[1], found.merges, found.dots, include_hidden)
+                value = votes[parsed[1]].get(a.participant, value)
             rows.append((
                 snap.code,
                 f"deelnemer {person.number}" if person else "deelnemer onbekend",

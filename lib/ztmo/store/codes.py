@@ -133,11 +133,25 @@ def check_activity(activity: object) -> str:
     return activity
 
 
+_NEWLINES = str.maketrans({"\u2028": "\n", "\u2029": "\n", "\t": " "})
+_KEPT = frozenset("\n\u200d")  # a line break; the joiner inside emoji such as 👩‍👧
+
+
+def clean_text(text: str) -> str:
+    """Participant text without control, format or direction characters (Unicode category
+    C: the right-to-left override U+202E and its kin would make text read backwards on the
+    projector and in the report; zero-width and other invisible characters hide what was
+    written). Line breaks become plain newlines, tabs spaces."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_NEWLINES)
+    return "".join(ch for ch in text if ch in _KEPT or unicodedata.category(ch)[0] != "C")
+
+
 def check_value(value: str | float) -> str:
-    """Answers are stored as text exactly as given, apart from spaces at the ends."""
+    """Answers are stored as text as given, apart from spaces at the ends and the
+    characters ``clean_text`` takes out."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise InvalidAnswer("Dit antwoord kunnen we niet bewaren. Vul het opnieuw in.")
-    text = str(value).strip()
+    text = clean_text(str(value)).strip()
     if not text:
         raise InvalidAnswer("Je antwoord is nog leeg. Vul eerst iets in.")
     if len(text) > MAX_VALUE:

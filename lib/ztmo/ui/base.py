@@ -6,9 +6,8 @@ an app into a Dutch message, and the technical details go to the server log.
 
 from __future__ import annotations
 
-import sys
 import threading
-import traceback
+import time
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
@@ -36,6 +35,13 @@ def html_block(markup: str, *classes: str) -> w.HTML:
     for c in classes:
         widget.add_class(c)
     return widget
+
+
+def saved_html(text: str) -> str:
+    """"Saved", shown only after the store took what was typed. Its mark, new each time,
+    tells the page script (ztmo-server.js) a new confirmation from an old one drawn again:
+    only a new one makes typed text count as saved."""
+    return f'<p class="ztmo-saved" data-bewaard="{time.time_ns()}">{esc(text)}</p>'
 
 
 def error_box(exc: BaseException | str, title: str | None = None) -> w.HTML:
@@ -75,12 +81,11 @@ def app_root(children: Iterable[w.Widget], *classes: str) -> w.VBox:
 
 
 def log_exception(context: str) -> None:
-    """Write the traceback to the server log (the kernel's real stderr), not the page."""
-    stream = sys.__stderr__
-    if stream is not None:
-        print(f"[ztmo] fout in {context}:", file=stream)
-        traceback.print_exc(file=stream)
-        stream.flush()
+    """The exception being handled, to the server log (the kernel's real stderr), not the
+    page: one short line per cause, repeats counted (`ztmo.serverlog`)."""
+    from ..serverlog import report
+
+    report(context)
 
 
 def quiet_tracebacks() -> None:
@@ -98,9 +103,12 @@ def quiet_tracebacks() -> None:
     shell = get_ipython()
     if shell is None or not in_voila() or getattr(shell, "_ztmo_quiet", False):
         return
+    from .. import serverlog
+
+    serverlog.to_server_log()  # stderr, logging and warnings: to the server log too
 
     def to_server_log(*_args, **_kwargs) -> None:
-        log_exception("bericht van de pagina")
+        serverlog.report("bericht van de pagina", from_page=True)
 
     shell.showtraceback = to_server_log
     shell._ztmo_quiet = True

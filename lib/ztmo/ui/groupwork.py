@@ -45,7 +45,15 @@ from ..groupwork import load_groupwork
 from ..network import SCORE_COLOURS, SCORE_INK
 from ..params import Params
 from .answers import AnswerSink, LocalAnswers
-from .base import GENERIC_PROBLEM, error_box, esc, guarded, html_block, log_exception
+from .base import (
+    GENERIC_PROBLEM,
+    error_box,
+    esc,
+    guarded,
+    html_block,
+    log_exception,
+    saved_html,
+)
 from .group import _View, group_box
 from .learning import _SessionPage
 from .nav import STEP_PATHS
@@ -155,7 +163,8 @@ def guideline_labels(guide=None) -> dict[str, str]:
 
 
 def _message(box: w.VBox, text: str, cls: str = "ztmo-saved") -> None:
-    box.children = (html_block(f'<p class="{cls}">{esc(text)}</p>'),) if text else ()
+    line = saved_html(text) if cls == "ztmo-saved" else f'<p class="{cls}">{esc(text)}</p>'
+    box.children = (html_block(line),) if text else ()
 
 
 def _saved_at() -> str:

@@ -25,7 +25,8 @@ from .. import wall as rules
 from ..activities import NO_VOTES, walls
 from ..errors import ZtmoError
 from ..params import Params
-from .base import app_root, error_box, esc, guarded, html_block, log_exception
+from ..texts import text as notice
+from .base import app_root, error_box, esc, guarded, html_block, log_exception, saved_html
 from .group import HIDDEN_NOTE, _View, group_box
 from .session import PRIVACY, Live, shared_store
 
@@ -150,9 +151,10 @@ class WallApp:
                                      f"Binnen: {len(found)} ideeën. Stemmen kan zodra de trainer "
                                      "de muur laat zien.</p>")
             return
-        allowed = rules.budget(len(found))
-        mine = rules.my_votes(snap, choice.wall, self.link.token, choice.merges)
-        key = ("open", tuple((i.id, i.text) for i in found), tuple(mine), allowed)
+        allowed = rules.allowed(len(found), choice.dots)
+        mine = rules.my_votes(snap, choice.wall, self.link.token, choice.merges, choice.dots)
+        back = rules.doubled(snap, choice.wall, self.link.token, choice.merges)
+        key = ("open", tuple((i.id, i.text) for i in found), tuple(mine), allowed, back)
         if key == self._drawn:
             return
         self._drawn = key
@@ -161,6 +163,10 @@ class WallApp:
                              f"{len(found)} ideeën; je hebt er nog <strong>{left}</strong> over. "
                              f"{esc(VOTE_RULE)}</p>" if found else
                              "<p>Nog geen ideeën om op te stemmen.</p>")
+        if back and left:  # a merge put two of their dots on one idea: one is theirs again
+            said = (notice("meldingen", "muur.stip_terug") if back == 1 else
+                    notice("meldingen", "muur.stippen_terug", aantal=back))
+            self.budget.value += f'<p class="ztmo-dot-back ztmo-notice">{esc(said)}</p>'
         # One button per idea, kept while the idea stays: a change of dots only changes
         # a label and a class (thirty phones redrawing twenty buttons each on every dot
         # would flood the server with widgets).
@@ -203,7 +209,7 @@ class WallApp:
         if not saved:
             raise ZtmoError("Je hebt nog geen idee opgeschreven.")
         self.status.children = (html_block(
-            f'<p class="ztmo-saved">Bewaard: {saved} {"idee" if saved == 1 else "ideeën"}.</p>'),)
+            saved_html(f'Bewaard: {saved} {"idee" if saved == 1 else "ideeën"}.')),)
         if self.live:
             self.live.poll_once()
 
@@ -217,12 +223,11 @@ class WallApp:
         choice = presenter.wall_choice(snap.state)
         if not snap.revealed(STEP):
             raise ZtmoError("Stemmen kan zodra de trainer de muur laat zien.")
-        found = rules.ideas(snap, choice.wall, choice.merges)
-        mine = rules.my_votes(snap, choice.wall, link.token, choice.merges)
-        votes = [v for v in mine if v != idea] if idea in mine else [*mine, idea]
-        value = rules.check_votes(",".join(votes), [i.id for i in found],
-                                  rules.budget(len(found)))
-        store.save_answer(link.code, link.token, rules.vote_key(choice.wall), value or NO_VOTES)
+        # The votes as stored when the dot is written, not as this snapshot saw them: two
+        # quick taps (or two tabs of one person) must not overwrite each other's dot.
+        store.update_answer(link.code, link.token, rules.vote_key(choice.wall), lambda stored:
+                            rules.toggle(stored, idea, snap, choice.wall, choice.merges,
+                                         choice.dots) or NO_VOTES)
         self.status.children = ()
         if self.live:
             self.live.poll_once()
@@ -240,7 +245,7 @@ class WallBoard(_View):
     def refresh(self, snap) -> None:
         try:
             choice = presenter.wall_choice(snap.state)
-            results = rules.tally(snap, choice.wall, choice.merges, choice.pinned)
+            results = rules.tally(snap, choice.wall, choice.merges, choice.pinned, choice.dots)
         except Exception:  # noqa: BLE001 - a board never takes the page down
             log_exception("ideeënmuur")
             return

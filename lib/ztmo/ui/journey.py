@@ -30,7 +30,7 @@ from ..content import Guide, load_guide
 from ..params import Params
 from .base import app_root, error_box, esc, html_block, launch, log_exception, page_channel
 from .nav import Nav
-from .session import HEARTBEAT, open_session, shared_store
+from .session import HEARTBEAT, flush_within, open_session, shared_store
 
 HERE = "index.ipynb"
 _BRIDGE = re.compile(r"^(go|who):([A-Za-z0-9-]{0,32})(?::([A-Za-z0-9]{0,32}))?(?:#\d+)?$")
@@ -140,6 +140,7 @@ class Journey:
         if step not in STEP_KEYS:
             step = "start"
         if self.step and self.step != step and self.step in self.views:
+            flush_within(self.views[self.step].root)  # what was typed there is saved
             _pause(self.views[self.step])
         view = self.views.get(step)
         if view is None:
@@ -153,6 +154,9 @@ class Journey:
             self.stage.children = (self.anchor, view.root)
         self.menu.value = self._menu_html()
         self._write_identity()
+        shown = getattr(view, "shown", None)  # what a view does only once someone sees it
+        if shown is not None:
+            shown()
 
     def _params_for(self, step: str) -> Params:
         return replace(self.params, stap=step, errors=())

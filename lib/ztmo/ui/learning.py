@@ -333,6 +333,7 @@ class DuoApp(_SessionPage):
 
     def set_params(self, params: Params) -> None:
         link = self._begin(params)
+        self._sink: AnswerSink | None = None  # joined: where "duo: meedoen" goes when shown
         from .static import DUO_QUESTIONS
 
         prompts = html_block(
@@ -348,9 +349,9 @@ class DuoApp(_SessionPage):
         store = shared_store()
         partner = html_block("", "ztmo-partner")
         me = link.token
-        sink = answer_sink(link)
-        if sink.get(DUO_JOINED) != "ja":
-            sink.save(DUO_JOINED, "ja")  # opening the talk means: I want a partner
+        sink = self._sink = answer_sink(link)
+        if not self.journey:  # a page of its own is shown at once
+            self.shown()
 
         def refresh(snap) -> None:
             labels = snap.labels()
@@ -383,6 +384,17 @@ class DuoApp(_SessionPage):
         self.live.start()
         self.body.children = (partner, prompts, AnswerBox(
             INSIGHT, "<h3>Eén inzicht uit jullie gesprek</h3>", sink).root)
+
+    def shown(self) -> None:
+        """The participant opened the duo talk, so wants a partner. Only now, not when the
+        journey builds the view ahead: nobody gets a partner they do not know about."""
+        sink = self._sink
+        if sink is None or sink.get(DUO_JOINED) == "ja":
+            return
+        try:
+            sink.save(DUO_JOINED, "ja")
+        except ZtmoError as exc:
+            self.notices.children = (*self.notices.children, error_box(exc))
 
 
 class PreferenceGroupView(_View):

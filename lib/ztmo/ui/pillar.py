@@ -20,7 +20,15 @@ from .base import app_root, error_box, esc, guarded, html_block, launch
 from .group import GroupRatings, Wall, group_box
 from .nav import PILLAR_PATHS, Nav
 from .rating import RatingControl
-from .session import AnswerBox, Live, SessionLink, answer_sink, open_session, shared_store
+from .session import (
+    AnswerBox,
+    Live,
+    SessionLink,
+    answer_sink,
+    flush_within,
+    open_session,
+    shared_store,
+)
 
 # The activity keys live in ztmo.activities; these names stay for the callers.
 rating_activity, reflection_activity, discussion_activity = rating_key, reflection_key, discussion_key
@@ -156,6 +164,9 @@ class PillarWalk:
         self.rating_label.value = self._label_text(value)
 
     def go(self, step: int) -> None:
+        # A thought typed and not saved is never dropped (the summary's notes neither).
+        if not (self.reflection.flush() and flush_within(self.summary)):
+            return
         self.pause()  # the summary starts its own live view again
         self.step = max(0, min(self.steps, step))
         self.messages.children = ()

@@ -8,6 +8,7 @@ Dutch boxes. Without a session, answers stay on the participant's own page.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -17,8 +18,9 @@ import ipywidgets as w
 
 from ..errors import SessionClosed, ZtmoError
 from ..params import Params
+from ..texts import text
 from .answers import AnswerSink, LocalAnswers
-from .base import esc, guarded, html_block, log_exception
+from .base import error_box, esc, guarded, html_block, log_exception, saved_html
 
 MAX_ANSWER = 500
 PRIVACY = "Noem geen namen of andere gegevens waaraan iemand te herkennen is."
@@ -26,6 +28,7 @@ SEEN_BY_GROUP = ("Wie ziet dit? Je groep en het scherm van de trainer, zonder je
                  + PRIVACY)
 SEEN_BY_YOU = ("Wie ziet dit? Alleen jij, op dit scherm; het wordt niet bewaard. " + PRIVACY)
 HEARTBEAT = 30.0  # seconds between "still here" notes of a participant's app
+_BOXES: weakref.WeakSet = weakref.WeakSet()  # every answer box, for `flush_within`
 
 
 def audience(sink: AnswerSink) -> str:
@@ -104,7 +107,9 @@ def answer_sink(link: SessionLink | None, store=None) -> AnswerSink:
 class AnswerBox:
     """A text answer with a privacy notice, a length check and a clear saved/failed state.
 
-    A failed save keeps the text in the box, so nothing typed is lost.
+    "Opgeslagen" is shown only after the store took the text, and only as long as the box
+    holds that text. A failed save keeps the text in the box, so nothing typed is lost;
+    moving on (`flush`) saves what was typed, or keeps it with the reason next to it.
     """
 
     def __init__(self, activity: str, question_html: str, sink: AnswerSink,
@@ -113,6 +118,7 @@ class AnswerBox:
         self.activity = activity
         self.sink = sink
         self.on_saved = on_saved
+        self.saved = ""  # the text as stored (or loaded) for this activity
         self.question = html_block(question_html, "ztmo-answer-question")
         self.input = w.Textarea(placeholder=placeholder, rows=rows, layout=w.Layout(width="100%"))
         self.input.add_class("ztmo-answer-input")
@@ -120,16 +126,42 @@ class AnswerBox:
         self.button.add_class("ztmo-answer-submit")
         self.status = html_block("", "ztmo-answer-status")
         self.button.on_click(guarded(self.submit, self._show_error, "antwoord opslaan"))
+        self.input.observe(self._edited, "value")
         self.privacy = html_block("")
         self.root = w.VBox([self.question, self.privacy, self.input, self.button, self.status])
         self.root.add_class("ztmo-answer")
         self.load()
+        _BOXES.add(self)
 
     def point_at(self, activity: str, question_html: str) -> None:
-        """Reuse the box for another activity (the walk moves to the next guideline)."""
+        """Reuse the box for another activity (the walk moves to the next guideline).
+        Call `flush` first: what was typed for the previous one is not kept here."""
+        was_saved = "ztmo-saved" in self.status.value
         self.activity = activity
         self.question.value = question_html
         self.load()
+        if was_saved:  # said next to the box that now holds the next one's answer
+            self.status.value = saved_html(text("meldingen", "antwoord.vorige"))
+
+    @property
+    def unsaved(self) -> bool:
+        return self.input.value.strip() not in ("", self.saved)
+
+    def flush(self) -> bool:
+        """Before moving on: save what was typed and not saved. False when it cannot be
+        (too long, or the store refused): the text stays in the box with the reason."""
+        if not self.unsaved:
+            return True
+        try:
+            return self.submit()
+        except ZtmoError as exc:
+            self._show_error(error_box(exc))
+            return False
+
+    def _edited(self, change) -> None:
+        """Typing on after a save: "Opgeslagen" no longer speaks for the text in the box."""
+        if "ztmo-saved" in self.status.value and str(change["new"]).strip() != self.saved:
+            self.status.value = ""
 
     @property
     def limit(self) -> int:
@@ -140,29 +172,55 @@ class AnswerBox:
 
     def load(self) -> None:
         value = self.sink.get(self.activity)
-        self.input.value = "" if value is None else str(value)
+        self.saved = "" if value is None else str(value).strip()
         self.status.value = ""
+        self.input.value = "" if value is None else str(value)
         self.privacy.value = (f'<p class="ztmo-privacy">{esc(audience(self.sink))} Maximaal '
                               f"{self.limit} tekens.</p>")
 
-    def submit(self, _=None) -> None:
-        text = self.input.value.strip()
-        if not text:
+    def submit(self, _=None) -> bool:
+        """Save the text; True when the store took it. Errors of the store are raised (the
+        button's guard shows them next to the box, in place of any earlier status)."""
+        typed = self.input.value.strip()
+        self.status.value = ""  # no earlier "Opgeslagen" next to the text being saved now
+        if not typed:
             self.status.value = '<p class="ztmo-missing">Typ eerst een antwoord.</p>'
-            return
-        if len(text) > self.limit:
+            return False
+        if len(typed) > self.limit:
             self.status.value = (
-                f'<p class="ztmo-missing">Je antwoord heeft {len(text)} tekens. Het mogen er '
+                f'<p class="ztmo-missing">Je antwoord heeft {len(typed)} tekens. Het mogen er '
                 f"{self.limit} zijn. Maak het wat korter; je tekst blijft staan.</p>"
             )
-            return
-        self.sink.save(self.activity, text)
-        self.status.value = f'<p class="ztmo-saved">Opgeslagen om {datetime.now():%H:%M}.</p>'
+            return False
+        self.sink.save(self.activity, typed)
+        self.saved = typed
+        self.status.value = saved_html(f"Opgeslagen om {datetime.now():%H:%M}.")
         if self.on_saved:
             self.on_saved()
+        return True
 
     def _show_error(self, box: w.Widget) -> None:
         self.status.value = box.value.replace('role="alert"', 'role="alert" class="ztmo-error"')
+
+
+def flush_within(root: w.Widget) -> bool:
+    """Before a view is left: every answer box in it saves what was typed and not saved
+    (or keeps it, with the reason next to it, for when the participant comes back).
+    False when one could not."""
+    inside, stack = set(), [root]
+    while stack:
+        widget = stack.pop()
+        inside.add(id(widget))
+        stack.extend(getattr(widget, "children", ()))
+    done = True
+    for box in list(_BOXES):
+        if id(box.root) in inside:
+            try:
+                done = box.flush() and done
+            except Exception:  # noqa: BLE001 - leaving a view never fails on one box
+                log_exception("antwoord bewaren bij verder gaan")
+                done = False
+    return done
 
 
 class Live:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -89,6 +90,7 @@ class StartPage:
         self.on_join = on_join or self.set_params
         self.live: Live | None = None
         self._form: tuple[w.Widget, ...] | None = None  # the join form, built on first use
+        self._joining = threading.Lock()  # held while "Meedoen" is being handled
         self.notices = w.VBox([])
         self.region = html_block("")
         self.session_area = w.VBox([])
@@ -174,8 +176,17 @@ class StartPage:
         status = w.VBox([])
 
         def submit(_):
-            status.children = ()
-            self.on_join(join(self.params, code.value, nickname.value.strip() or None))
+            # One participant per device, however often "Meedoen" is tapped: a second tap
+            # while the first is joining, or once this page has joined, does nothing.
+            if self.params.deelnemer or not self._joining.acquire(blocking=False):
+                return
+            try:
+                if self.params.deelnemer:
+                    return
+                status.children = ()
+                self.on_join(join(self.params, code.value, nickname.value.strip() or None))
+            finally:
+                self._joining.release()
 
         button.on_click(guarded(submit, lambda box: setattr(status, "children", (box,)), "meedoen"))
         return (

@@ -522,7 +522,9 @@ class TrainerScreen:
 
     def _moderation(self, code: str, key: str):
         auto = w.Layout(width="auto")
-        choose = w.Select(options=[], rows=6, layout=w.Layout(width="100%"))
+        # A name for screen readers (axe: select-name); no visible label: the heading says it.
+        choose = w.Select(options=[], rows=6, layout=w.Layout(width="100%"),
+                          tooltip="Kies een antwoord om te verbergen of te verwijderen")
         choose.add_class("ztmo-moderation-list")
         hide = w.Button(description="Verbergen", layout=auto)
         hide.add_class("ztmo-hide")

@@ -13,6 +13,8 @@
  * - The page's <body> carries the step and whether this page has joined a session
  *   (data-ztmo-stap, data-ztmo-lid), so the page style can show the welcome text only on
  *   the start step and put the join form first on a phone that has not joined yet.
+ * - Voila's #rendered_cells is the page's scrolling area: it takes keyboard focus, so a
+ *   page without buttons (the projector) can be scrolled without a mouse (WCAG 2.1.1).
  * Only codes that match a strict pattern are read or written; nothing from the page is
  * ever inserted as HTML or executed.
  */
@@ -178,6 +180,8 @@
     queued = true;
     window.requestAnimationFrame(function () {
       queued = false;
+      var cells = document.getElementById("rendered_cells");
+      if (cells && !cells.hasAttribute("tabindex")) { cells.setAttribute("tabindex", "0"); }
       var ids = document.querySelectorAll(".ztmo-identity");
       if (ids.length) { syncIdentity(ids[ids.length - 1]); }
       askRemembered();

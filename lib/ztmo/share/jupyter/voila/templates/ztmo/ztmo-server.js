@@ -11,8 +11,11 @@
  *    the server answers that the kernel is gone, or answers again after the network was
  *    lost, and the page is on screen, the page reloads by itself (the address names the
  *    participant and step, so they come back as themselves). Not when the participant
- *    typed something since their last tap on a button (the reload would lose it: they get
- *    the notice and can copy it first), and at most once a minute.
+ *    typed something the app has not confirmed as saved (it shows .ztmo-saved once the
+ *    store took the text; a tap on a button is no proof: the server may be away), so a
+ *    reload never puts the older stored text over the newer one (they get the notice and
+ *    can copy it first), and at most once a minute. Typing hides an earlier "saved" next
+ *    to the text, so it never speaks for text the server has not seen.
  * 4. A kernel websocket that never opens while the server answers means a proxy in front
  *    drops websockets: the page says so, with what to tell the administrator.
  * Texts come from the server (data/content/server.yaml, page config "ztmoTexts").
@@ -22,7 +25,7 @@
   "use strict";
   var CHECK_MS = 15000;
   var AUTO_RELOAD_MS = 60000, AUTO_KEY = "ztmo-herladen";
-  var leaving = false, lost = false, sent = false, timer = null, typed = false;
+  var leaving = false, lost = false, sent = false, timer = null;
   var offline = false;  // the notice is up because the server could not be reached
 
   function config() {
@@ -92,16 +95,55 @@
     (document.body || document.documentElement).appendChild(box);
   }
 
-  // Typing marks the page "something unsaved"; a tap on a button (which saves) clears it.
+  // Text fields typed in since the app last confirmed a save there (a .ztmo-saved in the
+  // same answer box, card or app). A field the app took away (a finished form) is done.
+  var dirty = [];
+  var SCOPE = ".ztmo-answer, .ztmo-flag-card, .ztmo-app";
+  function scopeOf(el) { return (el.closest && el.closest(SCOPE)) || document.body; }
   document.addEventListener("input", function (ev) {
     var t = ev.target;
-    if (t && (t.tagName === "TEXTAREA" || (t.tagName === "INPUT" && t.type === "text"))) {
-      typed = true;
+    if (!ev.isTrusted || !t || !t.closest || t.closest(".ztmo-bridge")) { return; }
+    if (t.tagName === "TEXTAREA" || (t.tagName === "INPUT" && t.type === "text")) {
+      if (dirty.indexOf(t) < 0) { dirty.push(t); }
+      var said = scopeOf(t).querySelectorAll(".ztmo-saved");  // speaks for older text
+      for (var i = 0; i < said.length; i++) { said[i].hidden = true; }
     }
   }, true);
-  document.addEventListener("click", function (ev) {
-    if (ev.target && ev.target.closest && ev.target.closest("button")) { typed = false; }
-  }, true);
+  function typed() {
+    dirty = dirty.filter(function (el) { return el.isConnected; });
+    return dirty.length > 0;
+  }
+  // A "saved" the app shows after the store took the text carries a new mark each time
+  // (data-bewaard); drawn again with a mark seen before (a widget redrawn from old state)
+  // it says nothing about newer typing, and stays hidden while that is unsaved.
+  var seen = {};
+  function onSaved(el) {
+    var mark = el.getAttribute("data-bewaard") || "";
+    var scope = scopeOf(el);
+    if (mark && seen[mark]) {
+      if (dirty.some(function (f) { return scope.contains(f); })) { el.hidden = true; }
+      return;
+    }
+    if (mark) { seen[mark] = true; }
+    dirty = dirty.filter(function (f) { return !scope.contains(f); });
+  }
+  function watchSaves() {
+    new MutationObserver(function (records) {
+      for (var r = 0; r < records.length; r++) {
+        var added = records[r].addedNodes;
+        for (var n = 0; n < added.length; n++) {
+          var node = added[n];
+          if (node.nodeType !== 1) { continue; }
+          if (node.matches(".ztmo-saved")) { onSaved(node); }
+          var inner = node.querySelectorAll(".ztmo-saved");
+          for (var k = 0; k < inner.length; k++) { onSaved(inner[k]); }
+        }
+      }
+    }).observe(document.body, { childList: true, subtree: true });
+    var first = document.querySelectorAll(".ztmo-saved[data-bewaard]");  // already there
+    for (var i = 0; i < first.length; i++) { seen[first[i].getAttribute("data-bewaard")] = true; }
+  }
+  if (document.body) { watchSaves(); } else { document.addEventListener("DOMContentLoaded", watchSaves); }
 
   function lastAutoReload() {
     try { return Number(window.sessionStorage.getItem(AUTO_KEY)) || 0; } catch (e) { return 0; }
@@ -109,7 +151,7 @@
   // Reload by itself when that loses nothing; false when it must not (the notice stays).
   function autoReload() {
     var now = Date.now();
-    if (leaving || typed || document.hidden || now - lastAutoReload() <= AUTO_RELOAD_MS) {
+    if (leaving || typed() || document.hidden || now - lastAutoReload() <= AUTO_RELOAD_MS) {
       return false;
     }
     try { window.sessionStorage.setItem(AUTO_KEY, String(now)); } catch (e) { /* no memory */ }
