@@ -1,6 +1,6 @@
 """A learning network's memory: pure comparisons between its meetings.
 
-"Hoe weten we of we vooruit komen?" A network meets several times a year; each meeting
+"Hoe weten we of we vooruitkomen?" A network meets several times a year; each meeting
 is a session of the store. Here the meetings are compared: per handvat the spread and
 average of the ratings per meeting, what the group said in its group talk last time and
 now, and the region's figures beside it. Data in (snapshots, plain values), plain data
@@ -30,8 +30,8 @@ SCORE_COLOURS = ("#fde725", "#5ec962", "#21918c", "#3b528b", "#440154")
 SCORE_INK = ("#1f2a33", "#1f2a33", "#ffffff", "#ffffff", "#ffffff")
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december")
-NO_FLAGS = ("De vorige bijeenkomst had geen vlaggen 'moeten, kunnen, willen, durven': die "
-            "opdracht zit nog niet in de leeromgeving.")
+NO_FLAGS = ("De vorige bijeenkomst liet geen durven-vlaggen achter (de werkvorm 'vier vlaggen' "
+            "stond niet in het draaiboek, of niemand schreef er een).")
 MAX_NAME = 100
 #: The few rules the comparison needs beyond the house style (inlined: nothing to load).
 PROGRESS_CSS = (
@@ -173,7 +173,7 @@ class Progress:
     meetings: tuple[MeetingInfo, ...]  # oldest first; the last one is "now"
     pillars: tuple[tuple[str, tuple[GuidelineRow, ...]], ...]  # (pillar heading, rows)
     talk: tuple[TalkRow, ...]
-    flags_before: tuple[str, ...] = ()  # the "durven" flags of last time: none exist yet
+    flags_before: tuple[str, ...] = ()  # the "durven" flags of last time (visible ones)
 
     @property
     def current(self) -> MeetingInfo | None:
@@ -217,7 +217,10 @@ def progress(guide, meetings: Sequence[tuple[MeetingInfo, object]], upto: str = 
                 talk.append(TalkRow(f"Pijler {p.nummer}: {p.titel}", q.tekst,
                                     tuple(before.values(key)) if before else (),
                                     tuple(snaps[-1].values(key))))
-    return Progress(infos, tuple(pillars), tuple(talk))
+    from .activities import flag_key
+
+    flags = tuple(snaps[-2].values(flag_key("durven"))) if len(snaps) >= 2 else ()
+    return Progress(infos, tuple(pillars), tuple(talk), flags)
 
 
 # --- views (escaped HTML) ---------------------------------------------------------------------
@@ -310,7 +313,13 @@ def progress_html(prog: Progress, guide, chart: bool = True) -> str:
                      f"<th>Handvat</th>{heads}{change_head}</tr></thead><tbody>{body}</tbody>"
                      "</table></section>")
     parts.append(talk_html(prog))
-    parts.append(f'<h3>Vlaggen van de vorige keer</h3><p class="ztmo-source">{esc(NO_FLAGS)}</p>')
+    if prog.flags_before:
+        dares = "".join(f"<li>{esc(x)}</li>" for x in prog.flags_before)
+        parts.append("<h3>Wat jullie vorige keer wilden durven</h3>"
+                     f'<ul class="ztmo-previous-dares">{dares}</ul>')
+    elif len(prog.meetings) >= 2:
+        parts.append(f'<h3>Wat jullie vorige keer wilden durven</h3><p class="ztmo-source">'
+                     f"{esc(NO_FLAGS)}</p>")
     return "".join(parts)
 
 

@@ -548,8 +548,8 @@ def render(code: str, out: Path | None = None, *, store=None, pdf: bool = True,
         try:
             kernel.spawn()
         except Exception as exc:  # no kernel spec, no memory: say it before anything else
-            raise ReportError("De Python-kernel voor het verslag startte niet. Kijk of de "
-                              "leeromgeving goed is geïnstalleerd (make install).") from exc
+            raise ReportError("Het verslag kon niet worden gemaakt: het rekenprogramma startte "
+                              "niet. Vraag de beheerder van de leeromgeving om hulp.") from exc
         tools = _Tools()  # after the spawn: both import jupyter_client
         if store is None:
             from .store import Store
@@ -628,8 +628,9 @@ class _Tools:
     def ready(self) -> None:
         self.thread.join()
         if self.error is not None:
-            raise ReportError("Papermill of nbconvert kon niet worden geladen. Kijk of de "
-                              "leeromgeving goed is geïnstalleerd.") from self.error
+            raise ReportError("Het verslag kon niet worden gemaakt: een onderdeel van de "
+                              "leeromgeving ontbreekt. Vraag de beheerder van de leeromgeving "
+                              "om hulp.") from self.error
 
 
 def _execute(kernel, tools: _Tools, notebook: Path, code: str, name: str) -> str:
@@ -638,8 +639,8 @@ def _execute(kernel, tools: _Tools, notebook: Path, code: str, name: str) -> str
     try:
         kernel.ready()
     except Exception as exc:  # no kernel: not installed, no memory, or it hangs
-        raise ReportError("De Python-kernel voor het verslag startte niet. Kijk of de "
-                          "leeromgeving goed is geïnstalleerd (make install).") from exc
+        raise ReportError("Het verslag kon niet worden gemaakt: het rekenprogramma startte "
+                          "niet. Vraag de beheerder van de leeromgeving om hulp.") from exc
     tools.ready()
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError

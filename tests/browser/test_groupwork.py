@@ -92,12 +92,15 @@ def test_idea_wall_ideas_hidden_until_reveal_then_dots_counted_exactly(room, voi
     for p in phones:
         p.page.locator(".ztmo-vote-idea.ztmo-chosen").nth(1).wait_for(timeout=WAIT)
     phones[2].page.locator(".ztmo-vote-idea", has_text="Samen eten").click()
-    phones[2].page.locator(".ztmo-error", has_text="Haal eerst een stem weg").wait_for(
-        timeout=WAIT)
+    message = phones[2].page.locator(".ztmo-error", has_text="Haal eerst een stem weg")
+    message.wait_for(timeout=WAIT)
+    tapped = phones[2].page.locator(".ztmo-vote-idea", has_text="Samen eten").bounding_box()
+    said = message.bounding_box()  # next to the finger, not at the top of the list
+    assert 0 <= said["y"] - (tapped["y"] + tapped["height"]) < 40
     projector_dots = ("() => [...document.querySelectorAll('.ztmo-projector .ztmo-wall-dots')]"
                       ".reduce((n, el) => n + (parseInt(el.textContent, 10) || 0), 0) === 6")
     screen.page.wait_for_function(projector_dots, timeout=WAIT)
-    board = screen.page.locator(".ztmo-projector .ztmo-wall-board")
+    board = screen.page.locator(".ztmo-projector .ztmo-slide-muur")
     assert "&lt;b&gt;vet&lt;/b&gt; idee" in board.inner_html()
     assert board.locator(".ztmo-wall-idea").count() == 6
     wall = presenter.wall_choice(store.state(session.code)).wall
@@ -191,9 +194,10 @@ def test_timeline_practices_promises_and_flags_in_one_session(room, voila):
             timeout=WAIT)
     hidden(screen, "3 antwoorden", cards[0])
     reveal("praktijk")
-    screen.page.locator(".ztmo-projector .ztmo-practice-board", has_text="De groep kiest").wait_for(
-        timeout=WAIT)
-    assert cards[0] in screen.page.locator(".ztmo-projector .ztmo-practice-board p").first.inner_text()
+    screen.page.locator(".ztmo-projector .ztmo-slide-praktijk", has_text="De groep wil het "
+                        "liefst leren van").wait_for(timeout=WAIT)
+    assert cards[0] in screen.page.locator(
+        ".ztmo-projector .ztmo-slide-practice").first.inner_text()
 
     # Ten promises: a role each, up to three dots; a fourth dot is refused kindly.
     lead("beloften")
@@ -213,7 +217,7 @@ def test_timeline_practices_promises_and_flags_in_one_session(room, voila):
     assert phones[0].page.locator(".ztmo-stage .ztmo-dot.mod-active").count() == 3
     hidden(screen, "3 antwoorden", work.beloften.themas[0].kind)
     reveal("beloften")
-    table = screen.page.locator(".ztmo-projector .ztmo-promises-table")
+    table = screen.page.locator(".ztmo-projector .ztmo-slide-table")
     table.wait_for(timeout=WAIT)
     first_row = table.locator("tbody tr").first
     assert first_row.locator("td").first.inner_text() == "3"  # everyone chose promise 1
@@ -228,9 +232,10 @@ def test_timeline_practices_promises_and_flags_in_one_session(room, voila):
         card.locator(".ztmo-saved").wait_for(timeout=WAIT)
     hidden(screen, "3 antwoorden", "vaker bellen")
     reveal("vlaggen")
-    line = screen.page.locator(".ztmo-projector .ztmo-flags-board .ztmo-flag-durven")
+    line = screen.page.locator(".ztmo-projector .ztmo-slide-flag-col").nth(3).locator(
+        ".ztmo-flag")  # durven, the fourth line
     line.nth(2).wait_for(timeout=WAIT)
-    assert "&lt;script&gt;" in screen.page.locator(".ztmo-projector .ztmo-flags-board").inner_html()
+    assert "&lt;script&gt;" in screen.page.locator(".ztmo-projector .ztmo-slide-vlaggen").inner_html()
 
     exported = store.export(code)
     steps = {"tijdlijn:": 3, "praktijk:": 3, "belofte:rol": 3, "belofte:stippen": 3, "vlag:": 3}

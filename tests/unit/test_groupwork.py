@@ -170,7 +170,8 @@ def test_practices_names_and_regions_appear_in_their_own_source():
         for part in parts:
             assert f" {_norm(part)} " in seed, (p.id, part)
         if p.regio not in (REGION_NOT_NAMED, "landelijk"):
-            assert f" {_norm(p.regio)} " in seed, (p.id, p.regio)
+            # The jeugdregio's own name; the source may write it with a hyphen or a space.
+            assert _norm(p.regio).replace(" ", "") in seed.replace(" ", ""), (p.id, p.regio)
 
 
 @needs_seeds

@@ -71,9 +71,9 @@ RETRIES = 5
 EXPORT_COLUMNS = ["sessie", "deelnemer", "bijnaam", "opdracht", "opdrachtcode", "antwoord",
                   "tijdstip", "verborgen"]
 LOCAL_TIME = "Europe/Amsterdam"  # the export shows the time as it was in the room
-_CONFIG_PROBLEM = ("De opslag is niet goed ingesteld (ZTMO_DATABASE_URL), dus antwoorden "
-                   "kunnen nu niet worden bewaard. Wat al bewaard was, gaat niet verloren. "
-                   "Vraag de trainer om hulp.")
+# The setting's name goes to the server log (see Store.__init__); a participant reads this.
+_CONFIG_PROBLEM = ("De opslag is niet goed ingesteld, dus antwoorden kunnen nu niet worden "
+                   "bewaard. Wat al bewaard was, gaat niet verloren. Vraag de trainer om hulp.")
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,7 @@ class Store(TrainerAccounts, Retention):
         try:
             self._engine = make_engine(url)
         except (ArgumentError, NoSuchModuleError, ImportError, ValueError) as exc:
-            log.error("store: cannot use database URL: %s", exc)
+            log.error("store: cannot use the database URL (ZTMO_DATABASE_URL): %s", exc)
             raise StoreUnavailable(_CONFIG_PROBLEM) from exc
         if self._engine.dialect.name not in ("sqlite", "postgresql"):
             raise StoreUnavailable(_CONFIG_PROBLEM)

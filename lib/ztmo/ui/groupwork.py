@@ -23,7 +23,6 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from datetime import datetime
 
 import ipywidgets as w
 
@@ -167,8 +166,10 @@ def _message(box: w.VBox, text: str, cls: str = "ztmo-saved") -> None:
     box.children = (html_block(line),) if text else ()
 
 
-def _saved_at() -> str:
-    return f"Opgeslagen om {datetime.now():%H:%M}."
+def _saved_at(sink) -> str:
+    from .session import saved_note
+
+    return saved_note(sink)
 
 
 # --- the participant's apps ------------------------------------------------------------------
@@ -234,8 +235,9 @@ class _GroupworkApp(_SessionPage):
     def _board(self) -> _View:
         raise NotImplementedError
 
-    def _privacy(self) -> w.HTML:
-        return html_block(f'<p class="ztmo-privacy">{esc(audience(self.sink))}</p>')
+    def _privacy(self, choice: bool = True, extra: str = "") -> w.HTML:
+        line = audience(self.sink, choice=choice) + (f" {extra}" if extra else "")
+        return html_block(f'<p class="ztmo-privacy">{esc(line)}</p>')
 
 
 class TimelineApp(_GroupworkApp):
@@ -262,7 +264,7 @@ class TimelineApp(_GroupworkApp):
             "<p><strong>Wat doe je?</strong> Lees de momenten. Vind je dat het verhaal op een "
             "moment keerde? Kies dan bij dat moment welk handvat uit Mijn Thuis daar had "
             "kunnen helpen. Weet je het niet? Kies dan 'Keerpunt, maar ik weet niet welk "
-            "handvat'. Je keuze wordt meteen bewaard.</p>", "ztmo-timeline-intro")
+            "handvat'.</p>", "ztmo-timeline-intro")
         self.dropdowns: list[w.Dropdown] = []
         self.statuses: dict[str, w.VBox] = {}
         cards: list[w.Widget] = []
@@ -293,7 +295,7 @@ class TimelineApp(_GroupworkApp):
             "<h4>Praat er samen over</h4><ul>"
             + "".join(f"<li>{esc(q.tekst)}</li>" for q in t.vragen) + "</ul>"
             + _source(t.bron), "ztmo-timeline-questions")
-        return [intro, *cards, questions]
+        return [intro, self._privacy(), *cards, questions]
 
     def choose(self, moment_id: str, value: str | None) -> None:
         if self._loading:
@@ -309,7 +311,7 @@ class TimelineApp(_GroupworkApp):
             _message(status, "Weggehaald: voor jou is dit geen keerpunt meer.")
             return
         self._save(moment_id, value)
-        _message(status, _saved_at())
+        _message(status, _saved_at(self.sink))
 
     def _save(self, moment_id: str, value: str) -> None:
         key = moment_key(moment_id)
@@ -374,7 +376,7 @@ class PracticeApp(_GroupworkApp):
         parts.append(html_block(_source("Bronnen: " + "; ".join(s.titel for s in work.bronnen)
                                         + ".")))
         self._mark()
-        return parts
+        return [parts[0], self._privacy(), *parts[1:]]
 
     def _card(self, card, labels: dict[str, str]) -> w.VBox:
         region = card.regio if card.regio_bekend else "regio niet genoemd"
@@ -399,7 +401,7 @@ class PracticeApp(_GroupworkApp):
         self.chosen = practice_id
         self._mark()
         name = self.work.practice(practice_id).naam
-        _message(self.status, f"Jouw keuze: {name}. {_saved_at()}")
+        _message(self.status, f"Jouw keuze: {name}. {_saved_at(self.sink)}")
 
     def _mark(self) -> None:
         for pid, box in self.cards.items():
@@ -458,7 +460,7 @@ class PromisesApp(_GroupworkApp):
                                    lambda box: setattr(self.status, "children", (box,)),
                                    "stip zetten"), "value")
             self.toggles[t.id] = toggle
-            card = w.VBox([html_block(f'<p class="ztmo-kind">{esc(t.kind)}</p>'
+            card = w.VBox([html_block(f'<p class="ztmo-kind">“{esc(t.kind)}”</p>'
                                       f'<p class="ztmo-theme">Thema {t.nummer}: '
                                       f"{esc(t.thema)}</p>"), toggle])
             card.add_class("ztmo-card")
@@ -468,7 +470,7 @@ class PromisesApp(_GroupworkApp):
         self._show_dots()
         return [
             html_block(f"<h3>Tien beloften aan het kind</h3><p>{esc(b.uitleg)}</p>",
-                       "ztmo-promises-intro"),
+                       "ztmo-promises-intro"), self._privacy(),
             html_block("<h4>1. Vanuit welke rol kijk jij?</h4>"), roles, self.role_status,
             html_block(f"<h4>2. Welke beloften houdt jullie regio het minst?</h4><p>Zet "
                        f"hoogstens {DOT_COUNT} stippen. Klik nog een keer om een stip weg te "
@@ -489,7 +491,7 @@ class PromisesApp(_GroupworkApp):
         self.role = role_id
         self._mark_role()
         _message(self.role_status, f"Je kijkt als {self.work.role(role_id).label.lower()}. "
-                                   + _saved_at())
+                                   + _saved_at(self.sink))
 
     def _mark_role(self) -> None:
         for rid, button in self.role_buttons.items():
@@ -525,7 +527,7 @@ class PromisesApp(_GroupworkApp):
             self._set(promise_id, not on)
             raise
         self.saved_dots = chosen
-        _message(self.status, _saved_at())
+        _message(self.status, _saved_at(self.sink))
 
     def _set(self, promise_id: str, on: bool) -> None:
         self._loading = True
@@ -597,7 +599,10 @@ class FlagBox:
                      "ztmo-missing")
             return
         self.sink.save(self.activity, text)
-        _message(self.status, f"{_saved_at()} Je vlag hangt aan de waslijn.")
+        from .session import SessionAnswers
+
+        hung = " Je vlag hangt aan de waslijn." if isinstance(self.sink, SessionAnswers) else ""
+        _message(self.status, f"{_saved_at(self.sink)}{hung}")
 
 
 class FlagsApp(_GroupworkApp):
@@ -610,8 +615,12 @@ class FlagsApp(_GroupworkApp):
     def _build(self) -> list[w.Widget]:
         f = self.work.vlaggen
         self.boxes = [FlagBox(flag, self.sink) for flag in f.lijst]
+        from .session import SessionAnswers, _privacy
+
+        dare = _privacy("durven") if isinstance(self.sink, SessionAnswers) else ""
         return [html_block(f"<h3>Vier vlaggen</h3><p>{esc(f.uitleg)}</p>", "ztmo-flags-intro"),
-                self._privacy(), *(b.root for b in self.boxes), html_block(_source(f.bron))]
+                self._privacy(choice=False, extra=dare), *(b.root for b in self.boxes),
+                html_block(_source(f.bron))]
 
     def _board(self) -> _View:
         return FlagsBoard()
@@ -789,7 +798,7 @@ class PromisesBoard(_View):
                        for c in columns)
         body = "".join(
             f'<tr><th scope="row"><span class="ztmo-kind">'
-            f'{esc(self.promises[p].kind)}</span><br><span class="ztmo-theme">Thema '
+            f'“{esc(self.promises[p].kind)}”</span><br><span class="ztmo-theme">Thema '
             f"{self.promises[p].nummer}: {esc(self.promises[p].thema)}</span></th>"
             f'<td class="ztmo-num" data-label="Stippen"><strong>{total}</strong></td>'
             + "".join(f'<td class="ztmo-num" data-label="{esc(names.get(c, c))}">{n or 0}</td>'
@@ -894,7 +903,7 @@ class FlagsBoard(_View):
                          + washing_line(flag, texts, "Nog geen vlaggen."))
         if before:
             dares = self.work.flag(DARE)
-            parts.append('<div class="ztmo-previous-dares"><h4>Vorige keer durfden jullie:</h4>'
+            parts.append('<div class="ztmo-previous-dares"><h4>Vorige keer wilden jullie durven:</h4>'
                          + washing_line(dares, before, "") + "</div>")
         return _wrap("".join(parts) + _source(self.work.vlaggen.bron), self.large)
 

@@ -28,13 +28,13 @@ from ..params import Params
 from ..texts import text as notice
 from .base import app_root, error_box, esc, guarded, html_block, log_exception, saved_html
 from .group import HIDDEN_NOTE, _View, group_box
-from .session import PRIVACY, Live, shared_store
+from .session import Live, shared_store
 
 STEP = "muur"
 TOP = 5  # ideas shown large on the projector
 DOUBLE_TAP = 1.0  # s: a second tap on the same idea this soon is the same tap
-SOURCE = ("Werkvorm: ideeënmuur met stippen stemmen (dot voting), zoals facilitators die "
-          "gebruiken; vragen uit de handreiking Mijn Thuis (NJi) en van ons.")
+SOURCE = ("Werkvorm: ideeënmuur met stippen, zoals gespreksleiders die vaak gebruiken; vragen "
+          "uit de handreiking Mijn Thuis (NJi) en van ons.")
 VOTE_RULE = ("Je krijgt ongeveer een kwart zoveel stippen als er ideeën zijn, en je geeft "
              "hoogstens één stip per idee.")
 
@@ -91,13 +91,17 @@ class WallApp:
         if self.link is None:
             self._local()
             return
-        self.privacy.value = (f"Wie ziet dit? De groep en het scherm van de trainer, zonder je "
-                              f"naam. {esc(PRIVACY)}")
+        from .session import SessionAnswers, audience
+
+        sink = SessionAnswers(self.link, shared_store())
+        self.privacy.value = esc(audience(sink))
+        dots_line = esc(audience(sink, choice=True))
         self.body.children = (
             html_block("<h3>Jouw ideeën</h3><p>Schrijf tot drie korte ideeën op, elk in een "
                        "paar woorden.</p>"), self.privacy, *self.inputs, self.submit,
             self.status,
-            html_block("<h3>Stippen zetten</h3>"), self.budget, self.choices,
+            html_block(f'<h3>Stippen zetten</h3><p class="ztmo-privacy">{dots_line}</p>'),
+            self.budget, self.choices,
             group_box("De muur van de groep", self.board.widget),
             html_block(f'<p class="ztmo-source">{esc(SOURCE)}</p>'))
         self.live = Live(shared_store(), self.link.code, token=self.link.token)
@@ -118,8 +122,9 @@ class WallApp:
 
         picker.observe(show, "value")
         show()
-        self.privacy.value = ("Wie ziet dit? Alleen jij, op dit scherm; het wordt niet bewaard. "
-                              + esc(PRIVACY))
+        from .session import SEEN_BY_YOU
+
+        self.privacy.value = esc(SEEN_BY_YOU)
         self.body.children = (
             picker, self.privacy, *self.inputs,
             html_block("<p>Zonder groepssessie blijven je ideeën alleen op dit scherm. In een "
@@ -162,7 +167,7 @@ class WallApp:
         self.budget.value = (f"<p>Je hebt <strong>{_dots(allowed)}</strong> voor "
                              f"{len(found)} ideeën; je hebt er nog <strong>{left}</strong> over. "
                              f"{esc(VOTE_RULE)}</p>" if found else
-                             "<p>Nog geen ideeën om op te stemmen.</p>")
+                             "<p>Nog geen ideeën om een stip op te zetten.</p>")
         if back and left:  # a merge put two of their dots on one idea: one is theirs again
             said = (notice("meldingen", "muur.stip_terug") if back == 1 else
                     notice("meldingen", "muur.stippen_terug", aantal=back))
@@ -177,8 +182,8 @@ class WallApp:
                 b = self._buttons[idea.id] = w.Button(layout=w.Layout(width="100%",
                                                                       height="auto"))
                 b.add_class("ztmo-vote-idea")
-                b.on_click(guarded(lambda _b, i=idea.id: self._toggle(i), self._problem,
-                                   "stemmen"))
+                b.on_click(guarded(lambda _b, i=idea.id: self._toggle(i),
+                                   lambda box, i=idea.id: self._problem_at(i, box), "stemmen"))
             chosen = idea.id in mine
             b.description = ("● " if chosen else "○ ") + idea.text
             b.tooltip = "Stip weghalen" if chosen else "Stip zetten"
@@ -194,6 +199,17 @@ class WallApp:
     # --- actions -----------------------------------------------------------------------
     def _problem(self, box: w.Widget) -> None:
         self.status.children = (box,)
+
+    def _problem_at(self, idea: str, box: w.Widget) -> None:
+        """A refused dot: the message right under the idea that was tapped, where the
+        finger is (not at the top of a long list)."""
+        button = self._buttons.get(idea)
+        kept = [c for c in self.choices.children if isinstance(c, w.Button)]
+        if button is None or button not in kept:
+            return self._problem(box)
+        at = kept.index(button) + 1
+        box.add_class("ztmo-tap-message")
+        self.choices.children = (*kept[:at], box, *kept[at:])
 
     def _save_ideas(self, _button=None) -> None:
         with self._lock:
@@ -229,6 +245,7 @@ class WallApp:
                             rules.toggle(stored, idea, snap, choice.wall, choice.merges,
                                          choice.dots) or NO_VOTES)
         self.status.children = ()
+        self.choices.children = tuple(c for c in self.choices.children if isinstance(c, w.Button))
         if self.live:
             self.live.poll_once()
 

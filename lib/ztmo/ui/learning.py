@@ -98,6 +98,7 @@ class ScanApp:
         self.result = w.VBox([])
         self.result.add_class("ztmo-profile")
         self.notices = w.VBox([])
+        self.privacy = html_block("", "ztmo-privacy-line")
         self.prev.on_click(guarded(lambda _: self.go(self.step - 1), self.show_error, "vorige"))
         self.next.on_click(guarded(lambda _: self.go(self.step + 1), self.show_error, "volgende"))
         self.first.observe(guarded(lambda c: self.choose(0, c["new"]), self.show_error, "keuze"),
@@ -105,8 +106,8 @@ class ScanApp:
         self.second.observe(guarded(lambda c: self.choose(1, c["new"]), self.show_error, "keuze"),
                             "value")
         self.root = app_root([self.notices, html_block(
-            f"<p>{esc(scan.instructie)}</p>", "ztmo-scan-intro"), self.walk, self.result],
-            "ztmo-scan")
+            f"<p>{esc(scan.instructie)}</p>", "ztmo-scan-intro"), self.privacy, self.walk,
+            self.result], "ztmo-scan")
         self.set_params(params)
 
     def pause(self) -> None:
@@ -117,6 +118,12 @@ class ScanApp:
         self.nav = Nav(SCAN_PATH, self.params, self.journey)
         self.notices.children = tuple(error_box(e) for e in (*self.params.errors, *problems))
         self.answers = answer_sink(self.link)
+        from .session import SessionAnswers, _privacy, audience
+
+        line = audience(self.answers, choice=True)
+        if isinstance(self.answers, SessionAnswers):
+            line += " " + _privacy("scan_duo")
+        self.privacy.value = f'<p class="ztmo-privacy">{esc(line)}</p>'
         token = self.link.token if self.link else "op-deze-pagina"
         self.order = scan_core.order_for(token, self.scan.items)
         self.ranking = {}
@@ -213,7 +220,7 @@ class ScanApp:
                         for n in order)
         tie = ""
         if profile.tie:
-            tie = (f'<p class="ztmo-notice">Je scores voor {esc(" en ".join(profile.tied))} zijn '
+            tie = (f'<p class="ztmo-notice">Je punten voor {esc(" en ".join(profile.tied))} zijn '
                    "gelijk. Ze passen allebei bij je; lees ze allebei.</p>")
         back = w.Button(description="Terug naar de situaties")
         back.add_class("ztmo-prev")

@@ -23,17 +23,50 @@ from .answers import AnswerSink, LocalAnswers
 from .base import error_box, esc, guarded, html_block, log_exception, saved_html
 
 MAX_ANSWER = 500
-PRIVACY = "Noem geen namen of andere gegevens waaraan iemand te herkennen is."
-SEEN_BY_GROUP = ("Wie ziet dit? Je groep en het scherm van de trainer, zonder je naam. "
-                 + PRIVACY)
-SEEN_BY_YOU = ("Wie ziet dit? Alleen jij, op dit scherm; het wordt niet bewaard. " + PRIVACY)
+
+
+def _privacy(key: str, **values: object) -> str:
+    from ..texts import text
+
+    return text("privacy", key, **values)
+
+
+PRIVACY = _privacy("noem_geen")
+
+
+def _kept() -> str:
+    """How long a session's answers stay: on a server for a network the clean-up deletes
+    them after the retention period; on a laptop the trainer does."""
+    from .account import accounts_on, months
+
+    return (_privacy("weg.vanzelf", maanden=months()) if accounts_on()
+            else _privacy("weg.trainer"))
+
+
+def audience(sink: AnswerSink, choice: bool = False) -> str:
+    """The line at every answer box (or, with ``choice``, every choice): who will see what
+    is given there, and for how long it is kept: true with and without a session."""
+    if not isinstance(sink, SessionAnswers):
+        return _privacy("keuze.alleen_jij" if choice else "antwoord.alleen_jij") + (
+            "" if choice else " " + PRIVACY)
+    parts = [_privacy("keuze.sessie" if choice else "antwoord.sessie"), _kept()]
+    if sink.in_network:
+        parts.append(_privacy("netwerk"))
+    if not choice:
+        parts.append(PRIVACY)
+    return " ".join(parts)
+
+
+def saved_note(sink: AnswerSink) -> str:
+    """After a save: "Opgeslagen om 10:42." only when the store took it."""
+    if isinstance(sink, SessionAnswers):
+        return _privacy("bewaard", tijd=f"{datetime.now():%H:%M}")
+    return _privacy("niet_bewaard")
+
+
+SEEN_BY_YOU = _privacy("antwoord.alleen_jij") + " " + PRIVACY
 HEARTBEAT = 30.0  # seconds between "still here" notes of a participant's app
 _BOXES: weakref.WeakSet = weakref.WeakSet()  # every answer box, for `flush_within`
-
-
-def audience(sink: AnswerSink) -> str:
-    """The one line at every answer box: who will see what is typed there."""
-    return SEEN_BY_GROUP if isinstance(sink, SessionAnswers) else SEEN_BY_YOU
 
 
 @lru_cache(maxsize=1)
@@ -86,11 +119,22 @@ class SessionAnswers:
 
     def __init__(self, link: SessionLink, store=None):
         self.link = link
+        self._network: bool | None = None
         self.store = store or shared_store()
         self._values: dict[str, object] = {
             a.activity: a.value for a in self.store.answers(link.code)
             if a.participant == link.token
         }
+
+    @property
+    def in_network(self) -> bool:
+        """Is the session a meeting of a learning network (asked once)?"""
+        if self._network is None:
+            try:
+                self._network = self.store.network_of(self.link.code) is not None
+            except Exception:  # noqa: BLE001 - the line then leaves the network out
+                self._network = False
+        return self._network
 
     def save(self, activity: str, value: object) -> None:
         self.store.save_answer(self.link.code, self.link.token, activity, value)
@@ -194,7 +238,7 @@ class AnswerBox:
             return False
         self.sink.save(self.activity, typed)
         self.saved = typed
-        self.status.value = saved_html(f"Opgeslagen om {datetime.now():%H:%M}.")
+        self.status.value = saved_html(saved_note(self.sink))
         if self.on_saved:
             self.on_saved()
         return True

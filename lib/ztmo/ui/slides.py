@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .. import aggregate
-from ..activities import UNKNOWN_RATING, rating_key
+from ..activities import NO_VOTES, UNKNOWN_RATING, rating_key
 from ..markup import esc
 from ..paging import columns, lines, page_of, paginate
 from ..texts import text
@@ -213,16 +213,17 @@ class WallSlide(Slide):
         from .. import wall as rules
 
         choice = presenter.wall_choice(snap.state)
-        results = rules.tally(snap, choice.wall, choice.merges, choice.pinned)
+        results = rules.tally(snap, choice.wall, choice.merges, choice.pinned, choice.dots)
         vote = rules.vote_key(choice.wall)
         voters = sum(1 for a in snap.answers if a.activity == vote and not a.hidden
-                     and a.value != rules.NO_VOTES)
+                     and a.value != NO_VOTES)
         items, weights = [], []
         for r in results:
             dots = t("muur.stippen_een") if r.votes == 1 else t("muur.stippen_meer")
             extra = (f' <span class="ztmo-badge">{esc(t("muur.vast"))}</span>' if r.pinned
                      else "")
-            extra += (f' <span class="ztmo-source">{esc(t("muur.samen", n=len(r.merged_from)))}'
+            same = "muur.samen" if len(r.merged_from) == 1 else "muur.samen_meer"
+            extra += (f' <span class="ztmo-source">{esc(t(same, n=len(r.merged_from)))}'
                       "</span>" if r.merged_from else "")
             items.append(f'<li class="ztmo-wall-idea"><span class="ztmo-wall-dots">{r.votes} '
                          f"{esc(dots)}</span> {esc(r.text)}{extra}</li>")

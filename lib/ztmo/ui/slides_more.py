@@ -215,7 +215,7 @@ class PromisesSlide(Slide):
             head = "".join(f'<th class="ztmo-num" scope="col">{esc(names.get(c, c))}</th>'
                            for c in columns)
             body = "".join(
-                f'<tr><th scope="row">{promises[p].nummer}. {esc(promises[p].kind)}</th>'
+                f'<tr><th scope="row">{promises[p].nummer}. “{esc(promises[p].kind)}”</th>'
                 f'<td class="ztmo-num"><strong>{total}</strong></td>'
                 + "".join(f'<td class="ztmo-num">{n or ""}</td>' for n in counts) + "</tr>"
                 for p, total, counts in (rows[i] for i in plan[page - 1]))

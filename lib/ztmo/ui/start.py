@@ -59,7 +59,7 @@ def nav_html(guide: Guide, params: Params, journey: bool = False) -> str:
     trainer = card(TRAINER, HERE, replace(params, sessie="", deelnemer=""))
     return (
         "<h2>Kies een pijler</h2>"
-        "<p>Elke pijler heeft vijf handvatten. Je bekijkt ze een voor een en geeft aan "
+        "<p>Elke pijler heeft vijf handvatten. Je bekijkt ze één voor één en geeft aan "
         "hoe goed het bij jullie lukt. Aan het eind zie je een overzicht en een vraag "
         "om samen te bespreken.</p>"
         f'<nav class="ztmo-nav" aria-label="Pijlers">{pillars}</nav>'
@@ -155,9 +155,9 @@ class StartPage:
         heading, code, status = form[0], form[1], form[4]
         title = (f"Doe mee met de sessie {esc(link.name)}" if link
                  else "Doe je mee met een groepssessie?")
-        heading.value = (f"<h3>{title}</h3><p>Vul de code in die de trainer laat zien. Je "
-                         "antwoorden komen dan samen met die van de groep, zonder je naam. De "
-                         "groep en het scherm van de trainer zien wat je schrijft.</p>"
+        from .session import _privacy
+
+        heading.value = (f"<h3>{title}</h3><p>{esc(_privacy('meedoen'))}</p>"
                          f'<p class="ztmo-privacy">{esc(NICKNAME_HINT)} {esc(PRIVACY)}</p>')
         if link:
             code.value = link.code

@@ -150,7 +150,7 @@ def wall_sheet(params: Params, work: Groupwork | None = None, guide: Guide | Non
     body = (
         f'<div class="ztmo-card"><h3>Zo werkt het</h3><p>{esc(wall.uitleg)}</p>'
         "<p><strong>Wat heb je nodig?</strong> Briefjes, pennen, een muur of een groot vel "
-        "papier, en ronde stickers om te stemmen.</p></div>"
+        "papier, en ronde stickers als stippen.</p></div>"
         + '<div class="ztmo-card ztmo-wall-questions"><h3>Kies één vraag voor de muur</h3>'
         "<p>Zet een kruisje bij de vraag die jullie kiezen. Elke vraag kan een eigen muur "
         "krijgen.</p>"
