@@ -228,6 +228,7 @@ class AppHandler(DutchErrors, TornadoVoilaHandler):
                              km.max_kernels, notebook)
             return self.busy()
         self.xsrf_token  # noqa: B018 - sets the _xsrf cookie the shutdown beacon sends back
+        _opened[0] += 1
         book: gate.KernelBook = self.settings["ztmo_kernels"]
         kernel_id, sent = None, False
         try:
@@ -301,10 +302,12 @@ class StatusHandler(APIHandler):
         self.set_header("Cache-Control", "no-store")
         book: gate.KernelBook = self.settings["ztmo_kernels"]
         book.prune(self.kernel_manager.live_kernel_ids())
-        self.finish(json.dumps({**status(self.kernel_manager), "sessies": book.per_session()}))
+        self.finish(json.dumps({**status(self.kernel_manager), "sessies": book.per_session(),
+                                "apps_geopend": _opened[0]}))
 
 
 _ws_warned = [float("-inf")]
+_opened = [0]  # apps that passed the gate and the ceiling and were rendered with a kernel
 
 
 def _log_request(handler: tornado.web.RequestHandler) -> None:

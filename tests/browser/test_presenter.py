@@ -71,13 +71,15 @@ def test_the_projector_qr_code_reads_as_the_join_address_and_shows_no_key(
 
 
 def test_the_projector_of_an_unknown_session_says_so_without_a_kernel(make_page, voila):
-    before = voila.status()["kernels"]
+    before = voila.status()
     page = make_page(1280, 720)
     response = page.goto(voila.url("beamer.ipynb", "sessie=ZZZZZZ"))
     assert response.status == 404  # the light page: the app and its kernel never start
     page.locator(".ztmo-problem", has_text="Deze code kennen we niet").wait_for(timeout=WAIT)
     assert page.locator("#sessie").input_value() == "ZZZZZZ"  # to correct a typo
-    assert voila.status()["kernels"] == before
+    after = voila.status()  # (earlier tests' kernels may be culled meanwhile, never added)
+    assert after["apps_geopend"] == before["apps_geopend"]
+    assert after["kernels"] <= before["kernels"]
 
 
 def test_pacing_three_phones_follow_the_trainer_within_two_seconds(browser, voila):

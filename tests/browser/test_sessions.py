@@ -55,7 +55,18 @@ def test_participants_join_answer_and_the_trainer_sees_it_live(make_page, voila)
     trainer.locator(".ztmo-word-list", has_text="warm").wait_for(timeout=LIVE)
     assert "eten" in trainer.locator(".ztmo-word-list").inner_text()
     ratings = trainer.locator(".ztmo-group-ratings").first
-    ratings.filter(has_text="gemiddeld 4,0 (n = 3)").wait_for(timeout=LIVE)
+    # Three ratings: no average yet (small numbers); two more and it shows, live.
+    ratings.filter(has_text="minder dan 5 beoordelingen").wait_for(timeout=LIVE)
+    assert "gemiddeld" not in ratings.inner_text() and ratings.locator("svg").count() == 0
+    from ztmo.activities import rating_activity
+    from ztmo.content import load_guide
+    from ztmo.store import Store
+
+    first = rating_activity(load_guide().pillar(1).handvatten[0].id)
+    store = Store.from_env()
+    for _ in range(2):
+        store.save_answer(code, store.join(code), first, "4")
+    ratings.filter(has_text="gemiddeld 4,0 (n = 5)").wait_for(timeout=LIVE)
     assert ratings.locator("svg").count() == 1
     wall = trainer.locator(".ztmo-group-wall", has_text="liefst dichtbij").first
     wall.wait_for(timeout=LIVE)

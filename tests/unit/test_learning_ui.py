@@ -98,14 +98,15 @@ def test_frozen_duos_stay_put_and_late_finishers_are_added(store):  # noqa: F811
 
 def test_group_profile_shows_the_mix_and_suggestions_for_what_is_missing(store):  # noqa: F811
     s = store.create_session("Leren")
-    for pref in ("Participeren", "Participeren", "Kennis verwerven"):
+    for pref in ("Participeren", "Participeren", "Kennis verwerven", "Participeren",
+                 "Kennis verwerven"):
         token = store.join(s.code)
         store.save_answer(s.code, token, FIRST, pref)
     app = GroupProfileApp(load_scan(), resolve(sessie=s.code, deelnemer=token, query=""))
     html = with_class(app.root, "ztmo-group-profile")[0].value
-    assert "3 deelnemers hebben de scan afgerond" in html
-    assert "Participeren</td><td>2 als eerste" in html
-    absent = [p for p, why in scan_core.underserved({"Participeren": 2, "Kennis verwerven": 1})
+    assert "5 deelnemers hebben de scan afgerond" in html
+    assert "Participeren</td><td>3 als eerste" in html
+    absent = [p for p, why in scan_core.underserved({"Participeren": 3, "Kennis verwerven": 2})
               if why == "afwezig"]
     for pref in absent:
         assert f"<h4>{pref.naam}</h4>" in html and pref.suggesties[0] in html
@@ -125,4 +126,9 @@ def test_trainer_sees_the_group_profile_and_the_duos(store):  # noqa: F811
     duos = with_class(app, "ztmo-pairing-list")[0].value
     assert duos.count("<li>") == 1 and "scan niet af" in duos  # three people: one trio
     assert "Spook" not in duos and ghost
-    assert "2 deelnemers hebben de scan afgerond" in with_class(app, "ztmo-group-profile")[0].value
+    # Two scans: no profile yet, so nobody can tell who chose what.
+    assert "Pas 2 van de scans zijn af" in with_class(app, "ztmo-group-profile")[0].value
+    for pref in ("Oefenen", "Participeren", "Ontdekken"):
+        store.save_answer(s.code, store.join(s.code), FIRST, pref)
+    app = trainer_page(sessie=s.code, sleutel=s.trainer_key)
+    assert "5 deelnemers hebben de scan afgerond" in with_class(app, "ztmo-group-profile")[0].value

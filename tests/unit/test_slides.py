@@ -137,3 +137,26 @@ def test_roles_with_fewer_than_five_people_count_as_others(room):
     assert voters == len(snap.by_participant(DOTS))
     for p, total, counts in rows:
         assert sum(counts) == total, p  # nobody lost in the merge
+
+
+def test_phones_and_the_trainer_keep_the_small_numbers_rule_too(tmp_path):
+    from ztmo.ui.group import GroupRatings
+    from ztmo.ui.learning import PreferenceGroupView
+
+    guide = load_guide()
+    with Store(f"sqlite:///{tmp_path / 'phones.sqlite3'}") as store:
+        session = store.create_session("Klein")
+        fill_room(store, session.code, people=3)
+        snap = store.snapshot(session.code)
+        ratings = GroupRatings(guide, guide.pijlers[0], gated=False)
+        ratings.refresh(snap)
+        assert "gemiddeld" not in ratings.widget.value
+        assert "minder dan 5 beoordelingen" in ratings.widget.value
+        assert "<svg" not in ratings.widget.value
+        profile = PreferenceGroupView(load_scan(), gated=False)
+        profile.refresh(snap)
+        assert "vanaf 5 mensen" in profile.widget.value and "<svg" not in profile.widget.value
+        more = store.create_session("Groot")
+        fill_room(store, more.code, people=8)
+        ratings.refresh(store.snapshot(more.code))
+        assert "gemiddeld" in ratings.widget.value

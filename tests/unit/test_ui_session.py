@@ -84,8 +84,8 @@ def test_too_long_answer_is_refused_and_the_text_stays(store):
 
 def test_pillar_ratings_go_to_the_store_and_the_group_view_counts_them(store):
     s = store.create_session("Maandag")
-    other = store.join(s.code)
-    store.save_answer(s.code, other, rating_activity("dichtbij_thuis.1"), "2")
+    others = [store.join(s.code) for _ in range(4)]
+    store.save_answer(s.code, others[0], rating_activity("dichtbij_thuis.1"), "2")
     me = store.join(s.code)
     app = pillar_app(2, sessie=s.code, deelnemer=me)
     with_class(app, "ztmo-rating")[0].children[3].click()
@@ -94,11 +94,17 @@ def test_pillar_ratings_go_to_the_store_and_the_group_view_counts_them(store):
     for _ in range(5):
         with_class(app, "ztmo-next")[0].click()
     group = with_class(app, "ztmo-group-ratings")[0].value
-    assert "gemiddeld 3,0 (n = 2)" in group and "<svg" in group
+    # Two ratings: no average, so nobody can work out the other one's score.
+    assert "gemiddeld" not in group and "minder dan 5 beoordelingen" in group
+    for token, score in zip(others[1:], "333", strict=True):
+        store.save_answer(s.code, token, rating_activity("dichtbij_thuis.1"), score)
+    live_poll(app)
+    group = with_class(app, "ztmo-group-ratings")[0].value
+    assert "gemiddeld 3,0 (n = 5)" in group and "<svg" in group
     set_revealed(store, s.code, s.trainer_key, "pijler2", False)  # the trainer hides it again
     live_poll(app)
     group = with_class(app, "ztmo-group-ratings")[0].value
-    assert "gemiddeld" not in group and "2 antwoorden" in group
+    assert "gemiddeld" not in group and "5 antwoorden" in group
 
 
 def test_a_page_with_a_token_of_another_session_saves_locally_and_says_so(store):

@@ -150,18 +150,24 @@ class GroupRatings(_View):
     def _html(self, summaries) -> str:
         labels = self.guide.beoordeling.labels
         chart = ""
-        if self.chart and any(s.n for _, _, s, _ in summaries):
+        # Small numbers: a handvat's ratings are shown from MIN_GROUP people on.
+        shown = [(short, s) for short, _, s, _ in summaries if s.n >= aggregate.MIN_GROUP]
+        if self.chart and shown:
             from .. import charts
 
             try:
                 chart = charts.render("group_ratings", labels=dict(labels), large=self.large,
-                                      rows=[(short, s.counts) for short, _, s, _ in summaries])
+                                      rows=[(short, s.counts) for short, s in shown])
             except Exception:  # noqa: BLE001 - the table carries the same figures
                 log_exception("groepsgrafiek")
+        from ..texts import text
+
+        few = text("privacy", "klein.beoordelingen", min=aggregate.MIN_GROUP)
         rows = "".join(
             f"<tr><td>{esc(short)}. {esc(title)}</td><td>"
-            + (f"gemiddeld {aggregate.format_mean(s.mean)} (n = {s.n})" if s.n
-               else '<span class="ztmo-missing">nog niemand</span>')
+            + (f"gemiddeld {aggregate.format_mean(s.mean)} (n = {s.n})"
+               if s.n >= aggregate.MIN_GROUP else
+               f'<span class="ztmo-missing">{esc(few)}</span>' if s.n else '<span class="ztmo-missing">nog niemand</span>')
             + (f" · {unknown}× weet ik niet" if unknown else "")
             + "</td></tr>"
             for short, title, s, unknown in summaries

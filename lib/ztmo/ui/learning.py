@@ -425,6 +425,12 @@ class PreferenceGroupView(_View):
         n = sum(first.values())
         if not n:
             return '<p class="ztmo-missing">Nog niemand heeft de scan afgerond.</p>'
+        from ..aggregate import MIN_GROUP
+        from ..texts import text
+
+        if n < MIN_GROUP:  # a profile of a few people says who chose what
+            return (f'<p class="ztmo-missing">'
+                    f'{esc(text("privacy", "klein.profiel", n=n, min=MIN_GROUP))}</p>')
         order = list(scan_core.PREFERENCES)
         chart = _chart("preference_distribution", first=first, second=second, order=order)
         rows = "".join(f"<tr><td>{esc(p)}</td><td>{first.get(p, 0)} als eerste, "

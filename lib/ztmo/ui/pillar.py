@@ -192,6 +192,14 @@ class PillarWalk:
             self.summary.children = self._summary_children()
             return
         h = self.pillar.handvatten[self.step]
+        # This guideline's own choice, never the previous one's; set before the progress
+        # line so that no screen shows the new number with the old choice.
+        saved = self.answers.get(rating_activity(h.id))
+        current = None if saved is None else str(saved)
+        if current != UNKNOWN_RATING and as_score(current) is None:
+            current = None
+        self.rating.show(current)
+        self.rating_label.value = self._label_text(current)
         self.progress.value = self.step + 1
         self.progress_text.value = (
             step_anchor(f"{self.pillar.id}:{self.step}")
@@ -205,12 +213,6 @@ class PillarWalk:
             f'<p><strong>Om over na te denken</strong></p><ul class="ztmo-question-list">'
             f"{questions}</ul></div>"
         )
-        saved = self.answers.get(rating_activity(h.id))
-        current = None if saved is None else str(saved)
-        if current != UNKNOWN_RATING and as_score(current) is None:
-            current = None
-        self.rating.show(current)  # this guideline's own choice, never the previous one's
-        self.rating_label.value = self._label_text(current)
         self.reflection.point_at(reflection_activity(h.id),
                                  "<h3>Jouw gedachten</h3><p>Wat valt je op bij dit handvat? "
                                  "Kies een van de vragen hierboven of schrijf iets anders.</p>")
