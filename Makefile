@@ -65,8 +65,10 @@ install-test: $(VENV)/.installed-test chromium postgresql zbar nginx
 serve: install
 	$(VENV)/bin/ztmo serve
 
+# Two processes (a module stays in one): the browser tests wait on servers and pages a
+# good part of the time. One process: `$(PY) -m pytest`.
 test: install-test
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 bench: install-test
 	$(PY) benchmarks/run.py

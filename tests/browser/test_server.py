@@ -476,7 +476,7 @@ def test_reload_loop_stays_under_the_ceiling(server, open_page):
     page = open_page()
     rng = random.Random(7)
     seen = []
-    for _ in range(12):  # each reload waits for a kernel start: 12 are enough of a loop
+    for _ in range(6):  # each reload waits for a kernel start: 6 over a ceiling of 3 pages
         page.reload(wait_until="commit")
         time.sleep(rng.uniform(0.1, 0.8))
         seen.append(server.status()["kernels"])

@@ -58,9 +58,9 @@ def test_participants_join_answer_and_the_trainer_sees_it_live(make_page, voila)
     # Three ratings: no average yet (small numbers); two more and it shows, live.
     ratings.filter(has_text="minder dan 5 beoordelingen").wait_for(timeout=LIVE)
     assert "gemiddeld" not in ratings.inner_text() and ratings.locator("svg").count() == 0
-    from ztmo.activities import rating_activity
     from ztmo.content import load_guide
     from ztmo.store import Store
+    from ztmo.ui.pillar import rating_activity
 
     first = rating_activity(load_guide().pillar(1).handvatten[0].id)
     store = Store.from_env()

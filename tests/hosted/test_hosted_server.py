@@ -166,6 +166,7 @@ def test_two_trainers_each_see_and_control_only_their_own(room, hosted, trainers
     assert page.locator(".ztmo-next-step").count() == 0  # no control over Anna's room
     page.click("a.ztmo-own-session:has-text('Van Bram')")
     page.wait_for_selector(".ztmo-next-step", timeout=WAIT)
+    page.wait_for_selector(".ztmo-session-code-small", timeout=WAIT)
     assert mine.code in page.inner_text(".ztmo-session-code-small")
 
 

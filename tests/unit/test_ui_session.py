@@ -53,7 +53,11 @@ def live_poll(app) -> None:
     from ztmo.ui.session import Live
 
     for obj in gc.get_objects():
-        if isinstance(obj, Live) and not obj._stop.is_set():
+        try:
+            running = isinstance(obj, Live) and not obj._stop.is_set()
+        except ReferenceError:  # a weak proxy whose object is gone
+            continue
+        if running:
             obj.poll_once()
 
 
