@@ -51,7 +51,7 @@ class HostedServer:
             "ZTMO_BASE_URL": self.public, "PORT": str(self.upstream),
             "ZTMO_DATABASE_URL": database_url, "ZTMO_DATA_DIR": str(self.data),
             "XDG_RUNTIME_DIR": str(self.runtime), "ZTMO_STATUS_TOKEN": self.status_token,
-            "ZTMO_DEELNEMERS": "3", "ZTMO_MAX_KERNELS": "40", "ZTMO_CONNECT_GRACE": "12",
+            "ZTMO_DEELNEMERS": "3", "ZTMO_MAX_KERNELS": "40", "ZTMO_CONNECT_GRACE": "25",
             **settings,
         })
         self.env = env

@@ -294,12 +294,15 @@ class Journey:
                 self.sheet = sheet
                 self.menu.value = self._menu_html()
         now = pace(state)
-        if now.n == self.pace_seen and not initial:
-            return
-        self.pace_seen = now.n
-        if now.mode == TOGETHER and now.step != self.step:
-            self.show(now.step)
-        self.upcoming = next_step(items, now.step) if now.mode == TOGETHER else ""
+        # One follower at a time (the heartbeat and a page message both call this): a
+        # second one that finds this move already seen returns only once it is shown.
+        with self._showing:
+            if now.n == self.pace_seen and not initial:
+                return
+            self.pace_seen = now.n
+            if now.mode == TOGETHER and now.step != self.step:
+                self.show(now.step)
+            self.upcoming = next_step(items, now.step) if now.mode == TOGETHER else ""
 
     def to_build(self) -> list[str]:
         """The run sheet's steps without a view yet, nearest to the current step first
