@@ -36,6 +36,23 @@ class AddressError(ValueError):
     """A public address that cannot work; the message is Dutch, for an administrator."""
 
 
+def env_int(env: Mapping[str, str], key: str, default, low: int, high: int | None = None,
+            error: type[ValueError] = ValueError):
+    """A whole number from the environment, within bounds; ``default`` when empty. A wrong
+    value raises ``error`` with a Dutch message that names the setting."""
+    raw = env.get(key, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise error(f"{key} moet een geheel getal zijn, niet '{raw}'.") from None
+    if value < low or (high is not None and value > high):
+        bounds = f"tussen {low} en {high}" if high is not None else f"minstens {low}"
+        raise error(f"{key} moet {bounds} zijn, niet {value}.")
+    return value
+
+
 @dataclass(frozen=True)
 class PublicAddress:
     """Where phones reach the server: scheme, host (with port) and a path prefix."""
@@ -141,16 +158,7 @@ class HostSettings:
         accounts = flag(env, "ZTMO_ACCOUNTS")
 
         def number(key: str, default: int, low: int, high: int) -> int:
-            raw = env.get(key, "").strip()
-            if not raw:
-                return default
-            try:
-                value = int(raw)
-            except ValueError:
-                raise AddressError(f"{key} moet een geheel getal zijn, niet '{raw}'.") from None
-            if not low <= value <= high:
-                raise AddressError(f"{key} moet tussen {low} en {high} zijn, niet {value}.")
-            return value
+            return env_int(env, key, default, low, high, AddressError)
 
         address = parse_public_address(env.get("ZTMO_BASE_URL", ""), accounts)
         if accounts and address is None:

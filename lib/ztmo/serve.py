@@ -63,20 +63,10 @@ class ServeSettings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> ServeSettings:
         env = os.environ if env is None else env
 
-        def number(key: str, default: int | None, low: int, high: int | None = None) -> int | None:
-            raw = env.get(key, "").strip()
-            if not raw:
-                return default
-            try:
-                value = int(raw)
-            except ValueError:
-                raise SettingsError(f"{key} moet een geheel getal zijn, niet '{raw}'.") from None
-            if value < low or (high is not None and value > high):
-                bounds = f"tussen {low} en {high}" if high is not None else f"minstens {low}"
-                raise SettingsError(f"{key} moet {bounds} zijn, niet {value}.")
-            return value
+        from .hosting import AddressError, HostSettings, env_int
 
-        from .hosting import AddressError, HostSettings
+        def number(key: str, default: int | None, low: int, high: int | None = None) -> int | None:
+            return env_int(env, key, default, low, high, SettingsError)
 
         try:
             hosted = HostSettings.from_env(env)

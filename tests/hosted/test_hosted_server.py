@@ -235,6 +235,16 @@ def test_a_session_that_used_its_budget_leaves_the_other_alone(hosted, store):
     assert _load_app(hosted, a.code)[0] == 200
 
 
+def test_a_form_posted_without_its_token_gets_a_dutch_page_and_changes_nothing(hosted):
+    """Sign-in and sign-out forms posted from elsewhere (or a page open for days): 403."""
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    for path in ("/aanmelden", "/afmelden"):
+        status, _, body = hosted.open(hosted.public + path, "POST",
+                                      b"sleutel=ABCDE-FGHJK-LMNPQ-RSTUV", headers=form)
+        assert status == 403 and "Deze pagina was te lang open" in body, path
+        assert "Traceback" not in body and "xsrf" not in body.lower()
+
+
 def test_wrong_keys_and_guessed_codes_are_slowed_and_limited_per_client(hosted):
     _, _, page = hosted.open(hosted.public + "/aanmelden", direct=True)
     xsrf = re.search(r'name="_xsrf" value="([^"]+)"', page).group(1)
