@@ -94,20 +94,14 @@ def decide(notebook: str, query: Mapping[str, str], *, hosted: bool, trainer: bo
     return Verdict("allow", session=facts.code)
 
 
-class SessionLookup:
-    """Facts about sessions from the store, remembered for a few seconds: a page reloaded
-    in a loop, or a room arriving at once, asks the database once per session per
-    ``ttl``. Thread-safe (the server asks from worker threads)."""
+class LazyStore:
+    """The store, opened on first use (the server starts before the database may be up),
+    once, from any thread."""
 
-    def __init__(self, store_factory: Callable[[], object], ttl: float = 3.0,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(self, store_factory: Callable[[], object]):
         self._factory = store_factory
         self._store = None
-        self.ttl = ttl
-        self.clock = clock
         self._lock = threading.Lock()
-        self._cache: dict[str, tuple[float, SessionFacts | None]] = {}
-        self._known: dict[tuple[str, str], float] = {}
 
     @property
     def store(self):
@@ -115,6 +109,20 @@ class SessionLookup:
             if self._store is None:
                 self._store = self._factory()
             return self._store
+
+
+class SessionLookup(LazyStore):
+    """Facts about sessions from the store, remembered for a few seconds: a page reloaded
+    in a loop, or a room arriving at once, asks the database once per session per
+    ``ttl``. Thread-safe (the server asks from worker threads)."""
+
+    def __init__(self, store_factory: Callable[[], object], ttl: float = 3.0,
+                 clock: Callable[[], float] = time.monotonic):
+        super().__init__(store_factory)
+        self.ttl = ttl
+        self.clock = clock
+        self._cache: dict[str, tuple[float, SessionFacts | None]] = {}
+        self._known: dict[tuple[str, str], float] = {}
 
     def facts(self, code: str, token: str = "") -> SessionFacts | None:
         """The session's facts (None: it does not exist). Raises StoreUnavailable."""

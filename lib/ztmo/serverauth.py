@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import re
-import threading
 import time
 from dataclasses import dataclass
 
 import tornado.web
 from tornado.log import app_log
 
+from .gate import LazyStore
 from .hosting import Limiter, client_key
 from .serverpages import SIGN_IN, TRAINER_APP, error_page, sign_in_page, sign_out_page
 
@@ -39,23 +39,14 @@ class SignedIn:
     name: str
 
 
-class TrainerBook:
+class TrainerBook(LazyStore):
     """Sign-in tokens → trainers, looked up in the store and remembered for ``ttl``
     seconds (called from worker threads)."""
 
     def __init__(self, store_factory, ttl: float = 5.0):
-        self._factory = store_factory
-        self._store = None
+        super().__init__(store_factory)
         self.ttl = ttl
-        self._lock = threading.Lock()
         self._cache: dict[str, tuple[float, SignedIn | None]] = {}
-
-    @property
-    def store(self):
-        with self._lock:
-            if self._store is None:
-                self._store = self._factory()
-            return self._store
 
     def lookup(self, token: str) -> SignedIn | None:
         now = time.monotonic()
