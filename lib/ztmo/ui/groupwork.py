@@ -84,6 +84,25 @@ FLAG_COLOURS = {
 OTHER_FLAG = ("#4a5763", "#eef1f3")
 EMPTY_CELL = ("#ffffff", "#4a5763")  # a moment nobody marked
 
+
+def heat_cell(k: int, n: int, most: int, label: str, titled: bool = False) -> str:
+    """Moment k of the timeline as one cell of the heat strip: darker as more people (of
+    ``most`` at the most) see a turning point there."""
+    if n:
+        level = min(len(SCORE_COLOURS) - 1, -(-len(SCORE_COLOURS) * n // most) - 1)
+        back, ink = SCORE_COLOURS[level], SCORE_INK[level]
+    else:
+        back, ink = EMPTY_CELL
+    title = f' title="{esc(label)}"' if titled else ""
+    return (f'<div class="ztmo-heat-cell" role="listitem" style="background:{back};'
+            f'color:{ink}"{title} aria-label="{esc(label)}"><small>{k}</small>'
+            f"<strong>{n}</strong></div>")
+
+
+def heat_strip(cells: list[str]) -> str:
+    return (f'<div class="ztmo-heat-strip" role="list" style="grid-template-columns:'
+            f'repeat({len(cells)},minmax(0,1fr))">{"".join(cells)}</div>')
+
 #: The few rules these views need beyond the house style, inlined with every app and
 #: board (the boards also run on the projector and the trainer's screen).
 GROUPWORK_CSS = (
@@ -664,15 +683,8 @@ class TimelineBoard(_View):
         most = max((n for n, _, _ in rows), default=0)
         cells, items = [], []
         for k, (m, (n, unknown, top)) in enumerate(zip(t.momenten, rows), start=1):
-            if n:
-                level = min(len(SCORE_COLOURS) - 1, -(-len(SCORE_COLOURS) * n // most) - 1)
-                back, ink = SCORE_COLOURS[level], SCORE_INK[level]
-            else:
-                back, ink = EMPTY_CELL
-            label = f"Moment {k}, {m.wanneer}, {m.titel}: {n} keer een keerpunt"
-            cells.append(f'<div class="ztmo-heat-cell" role="listitem" style="background:{back};'
-                         f'color:{ink}" title="{esc(label)}" aria-label="{esc(label)}">'
-                         f"<small>{k}</small><strong>{n}</strong></div>")
+            cells.append(heat_cell(k, n, most, f"Moment {k}, {m.wanneer}, {m.titel}: {n} keer "
+                                   "een keerpunt", titled=True))
             if n:
                 named = ", ".join(f"{esc(self.labels[g])} ({c})" for g, c in top)
                 without = f" {unknown}× zonder handvat." if unknown else ""
@@ -680,8 +692,7 @@ class TimelineBoard(_View):
                           else " Nog niemand koos er een handvat bij.")
                 items.append(f"<li><strong>{k}. {esc(m.wanneer)}: {esc(m.titel)}</strong> "
                              f"– {_people(n)} {'ziet' if n == 1 else 'zien'} hier een keerpunt.{detail}</li>")
-        strip = (f'<div class="ztmo-heat-strip" role="list" style="grid-template-columns:'
-                 f'repeat({len(cells)},minmax(0,1fr))">{"".join(cells)}</div>')
+        strip = heat_strip(cells)
         body = (f'<ol class="ztmo-heat-list">{"".join(items)}</ol>' if items else
                 '<p class="ztmo-missing">Nog niemand heeft een keerpunt gekozen.</p>')
         return _wrap(

@@ -99,22 +99,15 @@ class TimelineSlide(Slide):
         return len({a.participant for a in snap.answers if a.activity in keys and not a.hidden})
 
     def plan(self, snap):
-        from .groupwork import EMPTY_CELL, SCORE_COLOURS, SCORE_INK, _people
+        from .groupwork import _people, heat_cell, heat_strip
 
         tl = self.board.work.tijdlijn
         rows = self.board.counts(snap)
         most = max((n for n, _, _ in rows), default=0)
         cells, items, weights = [], [], []
         for k, (m, (n, unknown, top)) in enumerate(zip(tl.momenten, rows), start=1):
-            if n:
-                level = min(len(SCORE_COLOURS) - 1, -(-len(SCORE_COLOURS) * n // most) - 1)
-                back, ink = SCORE_COLOURS[level], SCORE_INK[level]
-            else:
-                back, ink = EMPTY_CELL
-            label = f"Moment {k}, {m.wanneer}: {n} keer een keerpunt"
-            cells.append(f'<div class="ztmo-heat-cell" role="listitem" style="background:{back};'
-                         f'color:{ink}" aria-label="{esc(label)}"><small>{k}</small>'
-                         f"<strong>{n}</strong></div>")
+            cells.append(heat_cell(k, n, most, f"Moment {k}, {m.wanneer}: {n} keer een "
+                                   "keerpunt"))
             if n:
                 named = ", ".join(f"{esc(self.board.labels[g])} ({c})" for g, c in top)
                 line = (f"<strong>{k}. {esc(m.wanneer)}</strong> – {_people(n)}"
@@ -126,8 +119,7 @@ class TimelineSlide(Slide):
                                                  for g, c in top), HALF - 3) + ITEM)
         pages, draw_list = _list_pages(items, weights, STAGE - HEAD - 3.4, 2,
                                        "ztmo-slide-moments")
-        strip = (f'<div class="ztmo-heat-strip" role="list" style="grid-template-columns:'
-                 f'repeat({len(cells)},minmax(0,1fr))">{"".join(cells)}</div>')
+        strip = heat_strip(cells)
 
         def draw(page: int) -> str:
             return (f"<h3>Keerpunten: {esc(tl.titel)}</h3>{strip}"
