@@ -65,10 +65,10 @@ install-test: $(VENV)/.installed-test chromium postgresql zbar nginx
 serve: install
 	$(VENV)/bin/ztmo serve
 
-# Two processes (a module stays in one): the browser tests wait on servers and pages a
-# good part of the time. One process: `$(PY) -m pytest`.
+# One process: on 2 cores, two processes (`$(PY) -m pytest -n 2 --dist loadfile`, about
+# 14 instead of 19 minutes) made the browser tests' servers compete and some waits fail.
 test: install-test
-	$(PY) -m pytest -n 2 --dist loadfile
+	$(PY) -m pytest
 
 bench: install-test
 	$(PY) benchmarks/run.py

@@ -33,7 +33,7 @@ def test_participants_join_answer_and_the_trainer_sees_it_live(make_page, voila)
     trainer = open_app(make_page(1280, 900), voila, "trainer.ipynb")
     trainer.locator(".ztmo-session-name input").fill("Workshop dinsdag")
     trainer.locator("button.ztmo-session-new").click()
-    code = trainer.locator(".ztmo-session-code-small").inner_text(timeout=10_000).strip()
+    code = trainer.locator(".ztmo-session-code-small").inner_text(timeout=READY).strip()
     assert re.fullmatch(r"[A-HJKMNP-Z2-9]{6}", code)
     trainer.wait_for_function("() => /sleutel=/.test(location.search)")  # kept on reload
 
