@@ -78,9 +78,8 @@ def pg_url():
         cluster.stop()
 
 
-# With `make test` the modules are shared out over two processes (pytest-xdist, a module
-# stays in one process). The longest start first, so that no long module begins when the
-# other process has nothing left to do.
+# The longest modules first: with two processes (pytest -n 2 --dist loadfile, see the
+# README) no long module then begins when the other process has nothing left to do.
 LONGEST_FIRST = (
     "tests/browser/test_workshop.py",
     "tests/browser/test_server.py",
